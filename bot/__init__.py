@@ -1,0 +1,3 @@
+"""bookeo-bot: Slack chat-ops for Bookeo."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,197 @@
+"""Settings: the only place that reads the environment (and `.env`).
+
+Variable names are a contract (DESIGN.md §2). Every problem is reported as one line naming the
+variable, never as a traceback: `load_settings()` turns pydantic's errors into `ConfigError`.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SANDBOX_NOTICE = (
+    "BOOKEO_API_KEY and BOOKEO_SECRET_KEY are not set: running on the built-in Bookeo SANDBOX "
+    "(made-up data, nothing reaches a real Bookeo account)"
+)
+
+
+class LogFormat(StrEnum):
+    CONSOLE = "console"
+    JSON = "json"
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; `str()` is one line per bad variable, each naming it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot, read once at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        case_sensitive=False,
+        extra="ignore",
+        validate_default=True,
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
+
+    bookeo_api_key: SecretStr | None = None
+    bookeo_secret_key: SecretStr | None = None
+    bookeo_api_url: AnyHttpUrl = AnyHttpUrl("https://api.bookeo.com/v2")
+
+    business_timezone: str = "UTC"
+    public_url: AnyHttpUrl | None = None
+    database_url: str = "sqlite:///./bookeo-bot.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    bot_admins: Annotated[tuple[str, ...], NoDecode] = ()
+    log_level: LogLevel = "INFO"
+    log_format: LogFormat = LogFormat.CONSOLE
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "bookeo_api_key",
+        "bookeo_secret_key",
+        "public_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # `FOO=` in a .env file means "not set", not "set to the empty string".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("business_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not an IANA time zone name (e.g. Europe/London)"
+            ) from None
+        return value
+
+    @field_validator("bot_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("bot_admins")
+    @classmethod
+    def _admin_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for user_id in value:
+            if not user_id.isalnum() or not user_id[0].isalpha():
+                raise ValueError(f"{user_id!r} is not a Slack user id (like U0123ABCD)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0].split("+", 1)[0]
+        if "://" not in value or scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError(
+                "must be a SQLAlchemy URL starting sqlite:/// or postgresql:// "
+                f"(got {value.split('://', 1)[0]!r})"
+            )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_https(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        if value is not None and value.scheme != "https":
+            raise ValueError("must be an https:// URL (Bookeo only calls https webhooks)")
+        return value
+
+    @model_validator(mode="after")
+    def _bookeo_keys_in_pairs(self) -> Settings:
+        if (self.bookeo_api_key is None) != (self.bookeo_secret_key is None):
+            missing = "BOOKEO_SECRET_KEY" if self.bookeo_secret_key is None else "BOOKEO_API_KEY"
+            raise ValueError(
+                f"{missing}: is missing; set both BOOKEO_API_KEY and BOOKEO_SECRET_KEY, "
+                "or neither to use the sandbox"
+            )
+        return self
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """True when no Bookeo keys are configured and the built-in sandbox stands in."""
+        return self.bookeo_api_key is None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def timezone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.business_timezone)
+
+    def require_slack(self) -> None:
+        """Fail with one line per missing variable unless Slack can really be reached."""
+        problems = []
+        if self.slack_bot_token is None:
+            problems.append("SLACK_BOT_TOKEN: is missing (the bot token, xoxb-…)")
+        if not self.socket_mode and self.slack_signing_secret is None:
+            problems.append(
+                "SLACK_SIGNING_SECRET: is missing (needed in HTTP mode; "
+                "or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        if problems:
+            raise ConfigError(problems)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment and `.env`; raise `ConfigError` if unusable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError([_describe(error) for error in exc.errors()]) from None
+
+
+def _describe(error: Any) -> str:
+    location = error.get("loc") or ()
+    message = str(error.get("msg", "is invalid"))
+    message = message.removeprefix("Value error, ")
+    if location:
+        variable = str(location[0]).upper()
+        value = error.get("input")
+        shown = "" if _is_secret(variable) or isinstance(value, dict) else f" (got {value!r})"
+        return f"{variable}: {message}{shown}"
+    # A model-level rule already names its variable at the start of the message.
+    return message
+
+
+def _is_secret(variable: str) -> bool:
+    return any(word in variable for word in ("TOKEN", "SECRET", "KEY"))
