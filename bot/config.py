@@ -187,7 +187,8 @@ def _describe(error: Any) -> str:
     if location:
         variable = str(location[0]).upper()
         value = error.get("input")
-        shown = "" if _is_secret(variable) or isinstance(value, dict) else f" (got {value!r})"
+        hidden = _is_secret(variable) or isinstance(value, dict) or repr(value) in message
+        shown = "" if hidden else f" (got {value!r})"
         return f"{variable}: {message}{shown}"
     # A model-level rule already names its variable at the start of the message.
     return message

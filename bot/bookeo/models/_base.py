@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -26,3 +27,9 @@ class BookeoModel(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON body Bookeo expects: camelCase, no nulls, decimals as strings."""
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+E = TypeVar("E", bound=StrEnum)
+# `OpenEnum[PaymentMethod]`: the enum member when Bookeo sends a known value, the plain string
+# when it sends one added after this code was written (reads never break on a new value).
+OpenEnum = Annotated[E | str, Field(union_mode="left_to_right")]

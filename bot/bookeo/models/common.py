@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from ._base import BookeoModel
+from ._base import BookeoModel, OpenEnum
 
 
 def _to_decimal(value: Any) -> Any:
@@ -64,7 +64,7 @@ class PhoneType(StrEnum):
 
 class PhoneNumber(BookeoModel):
     number: str
-    type: PhoneType | str = PhoneType.MOBILE
+    type: OpenEnum[PhoneType] = PhoneType.MOBILE
 
 
 class StreetAddress(BookeoModel):

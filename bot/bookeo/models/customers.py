@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime
 
-from ._base import BookeoModel
+from ._base import BookeoModel, OpenEnum
 from .common import CustomField, Money, PhoneNumber, StreetAddress
 
 
@@ -32,7 +32,7 @@ class PersonFields(BookeoModel):
     start_time_of_previous_booking: AwareDatetime | None = None
     date_of_birth: dt.date | None = None
     custom_fields: list[CustomField] | None = None
-    gender: Gender | str | None = None
+    gender: OpenEnum[Gender] | None = None
 
     @property
     def full_name(self) -> str:

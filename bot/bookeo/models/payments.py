@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime
 
-from ._base import BookeoModel
+from ._base import BookeoModel, OpenEnum
 from .common import Money
 
 
@@ -33,7 +33,7 @@ class Payment(BookeoModel):
     description: str | None = None
     comment: str | None = None
     amount: Money
-    payment_method: PaymentMethod | str
+    payment_method: OpenEnum[PaymentMethod]
     payment_method_other: str | None = None
     agent: str | None = None
     customer_id: str | None = None

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
 
-from ._base import BookeoModel
+from ._base import BookeoModel, OpenEnum
 from .common import Image, Money, PhoneNumber, StreetAddress
 
 
@@ -44,7 +44,7 @@ class Product(BookeoModel):
     booking_limits: list[BookingLimit] = Field(default_factory=list)
     default_rates: list[PriceRate] | None = None
     duration: Duration = Field(default_factory=Duration)
-    type: ProductType | str
+    type: OpenEnum[ProductType]
     members_only: bool = False
     prepaid_only: bool = False
     accept_deny: bool = False

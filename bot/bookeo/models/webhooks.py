@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import AwareDatetime
 
-from ._base import BookeoModel
+from ._base import BookeoModel, OpenEnum
 
 
 class WebhookDomain(StrEnum):
@@ -27,8 +27,8 @@ class WebhookType(StrEnum):
 class Webhook(BookeoModel):
     id: str
     url: str
-    domain: WebhookDomain | str
-    type: WebhookType | str
+    domain: OpenEnum[WebhookDomain]
+    type: OpenEnum[WebhookType]
     blocked_time: AwareDatetime | None = None
     blocked_reason: str | None = None
 

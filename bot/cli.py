@@ -1,0 +1,215 @@
+"""The `bookeo-bot` command line (also `python -m bot`).
+
+Each sub-command is a function that takes the parsed arguments and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from bot import __version__
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.run(args)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"bookeo-bot: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bookeo-bot",
+        description="Slack chat-ops for Bookeo: look up, create, change and pay bookings from "
+        "Slack, and relay every booking change to the right channel.",
+        epilog="Configuration comes from environment variables or a .env file; "
+        "see README.md, 'Configuration'.",
+    )
+    parser.add_argument("--version", action="version", version=f"bookeo-bot {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run the Bookeo emulator alone, serving /v2/... over HTTP",
+        description="Serve a made-up Bookeo account over HTTP: the same API the bot uses, "
+        "seeded with products, slots, customers and bookings. Changes made through "
+        "/_sandbox/... act as the Bookeo back office and fire webhooks.",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=8081, help="port (8081; 0 picks a free one)")
+    sandbox.add_argument("--seed", type=int, default=1, help="seed of the made-up data (1)")
+    sandbox.add_argument("--api-key", default=None, help="the only api key accepted")
+    sandbox.add_argument(
+        "--secret-key",
+        default=None,
+        help="the only secret key accepted; also signs webhook deliveries",
+    )
+    sandbox.add_argument(
+        "--timezone",
+        default=None,
+        help="the account's IANA time zone (default: BUSINESS_TIMEZONE or UTC)",
+    )
+    faults = sandbox.add_argument_group("fault injection (also switchable at /_sandbox/faults)")
+    faults.add_argument("--latency-ms", type=int, default=0, help="delay every API answer")
+    faults.add_argument(
+        "--error-rate", type=float, default=0.0, help="fraction of API calls answered 503 (0..1)"
+    )
+    faults.add_argument(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="PER_SECOND",
+        help="answer 429 + Retry-After above this many requests per second",
+    )
+    faults.add_argument(
+        "--drop-webhooks",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="fraction of webhook deliveries silently dropped (0..1)",
+    )
+    sandbox.add_argument(
+        "--allow-http-webhooks",
+        action="store_true",
+        help="accept http:// webhook URLs (Bookeo accepts https only)",
+    )
+    sandbox.set_defaults(run=_run_sandbox)
+
+    config = commands.add_parser(
+        "config",
+        help="check the configuration and print it, secrets masked",
+        description="Read the settings from the environment and .env; print them with "
+        "secrets masked, or one line per problem (exit 2).",
+    )
+    config.set_defaults(run=_run_config)
+    return parser
+
+
+def _run_config(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    for name, value in _describe_settings(settings):
+        print(f"{name}={value}")
+    if settings.uses_sandbox:
+        print("# Bookeo: no keys set, the built-in sandbox stands in")
+    return EXIT_OK
+
+
+def _describe_settings(settings: Settings) -> list[tuple[str, str]]:
+    shown = []
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            text = "(unset)"
+        elif hasattr(value, "get_secret_value"):
+            text = "********"
+        elif isinstance(value, tuple):
+            text = ",".join(value)
+        else:
+            text = str(value)
+        shown.append((name.upper(), text))
+    return shown
+
+
+def _run_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import DEFAULT_API_KEY, DEFAULT_SECRET_KEY, Faults, Sandbox
+
+    settings = load_settings()
+    timezone = args.timezone or settings.business_timezone
+    try:
+        faults = Faults()
+        faults.update(
+            {
+                "latency_ms": args.latency_ms,
+                "error_rate": args.error_rate,
+                "rate_limit_per_second": args.rate_limit,
+                "drop_webhook_rate": args.drop_webhooks,
+            }
+        )
+        sandbox = Sandbox(
+            seed=args.seed,
+            api_key=args.api_key or DEFAULT_API_KEY,
+            secret_key=args.secret_key or DEFAULT_SECRET_KEY,
+            timezone=timezone,
+            faults=faults,
+            allow_http_webhooks=args.allow_http_webhooks,
+        )
+    except (ValueError, KeyError) as exc:
+        print(f"bookeo-bot sandbox: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings.log_level, settings.log_format)
+    server = _AnnouncingServer(
+        uvicorn.Config(
+            sandbox.app, host=args.host, port=args.port, log_level="warning", lifespan="on"
+        )
+    )
+
+    async def serve() -> None:
+        task = asyncio.create_task(server.serve())
+        ready = asyncio.create_task(server.ready.wait())
+        await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if server.started:
+            port = server.servers[0].sockets[0].getsockname()[1]
+            _announce(sandbox, args.host, port, api_key_given=args.api_key is not None)
+        ready.cancel()
+        await task
+
+    asyncio.run(serve())
+    return EXIT_OK if server.started else EXIT_FAILURE
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that says when it is listening (so `--port 0` can be announced)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+def _announce(sandbox: object, host: str, port: int, *, api_key_given: bool) -> None:
+    from bot.sandbox import Sandbox
+
+    assert isinstance(sandbox, Sandbox)
+    base = f"http://{host}:{port}"
+    state = sandbox.state
+    keys = (
+        "(the keys you gave)"
+        if api_key_given
+        else f"X-Bookeo-apiKey: {sandbox.api_key}  X-Bookeo-secretKey: {sandbox.secret_key}"
+    )
+    print(
+        f"Bookeo sandbox listening on {base}/v2\n"
+        f"  business: {state.name} ({len(state.products)} products, "
+        f"{len(state.customers)} customers, {len(state.bookings)} bookings; "
+        f"time zone {sandbox.tz})\n"
+        f"  keys:     {keys}\n"
+        f"  try:      curl -H 'X-Bookeo-apiKey: {sandbox.api_key}' "
+        f"-H 'X-Bookeo-secretKey: …' {base}/v2/settings/products\n"
+        f"  admin:    {base}/_sandbox  (back-office changes, faults, deliveries)",
+        flush=True,
+    )

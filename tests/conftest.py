@@ -1,0 +1,101 @@
+"""Shared fixtures: a clean environment, no network beyond loopback, the sandbox, a client."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.bookeo import BookeoClient
+from bot.sandbox import DEFAULT_API_KEY, DEFAULT_SECRET_KEY, Sandbox
+from tests.fakes.openapi import ValidatingTransport
+from tests.fakes.receiver import WebhookReceiver
+
+_OUR_PREFIXES = (
+    "SLACK_",
+    "BOOKEO_",
+    "BUSINESS_",
+    "PUBLIC_URL",
+    "DATABASE_URL",
+    "PORT",
+    "BOT_",
+    "LOG_",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own configuration."""
+    for name in list(os.environ):
+        if name.startswith(_OUR_PREFIXES):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse connections to anything but loopback (and Unix sockets)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+async def no_sleep(seconds: float) -> None:
+    """Retries and back-offs in tests run at full speed; delays are recorded by callers."""
+
+
+class SleepRecorder:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def receiver() -> WebhookReceiver:
+    return WebhookReceiver()
+
+
+@pytest.fixture
+async def sandbox(receiver: WebhookReceiver) -> AsyncIterator[Sandbox]:
+    box = Sandbox(
+        seed=1,
+        timezone="Australia/Sydney",
+        webhook_transport=receiver,
+        webhook_retry_delay=0,
+        sleep=no_sleep,
+    )
+    yield box
+    await box.aclose()
+
+
+@pytest.fixture
+def sleeps() -> SleepRecorder:
+    return SleepRecorder()
+
+
+@pytest.fixture
+def validating(sandbox: Sandbox) -> ValidatingTransport:
+    return ValidatingTransport(sandbox.transport())
+
+
+@pytest.fixture
+async def client(
+    validating: ValidatingTransport, sleeps: SleepRecorder
+) -> AsyncIterator[BookeoClient]:
+    """A client of the sandbox whose every exchange is checked against openapi.yaml."""
+    async with BookeoClient(
+        api_key=DEFAULT_API_KEY,
+        secret_key=DEFAULT_SECRET_KEY,
+        base_url="https://api.bookeo.com/v2",
+        transport=validating,
+        sleep=sleeps,
+    ) as bookeo:
+        yield bookeo
