@@ -728,12 +728,7 @@ class BusinessState:
             "creationAgent": b.creation_agent,
             "productName": product.name,
             "productId": b.product_id,
-            "price": {
-                "totalGross": money(b.gross, self.currency),
-                "totalNet": money(b.gross, self.currency),
-                "totalTaxes": money(Decimal(0), self.currency),
-                "totalPaid": money(self.paid(b.number), self.currency),
-            },
+            "price": self.price_json(b.gross, self.paid(b.number)),
             "noShow": False,
             "source": b.source,
         }
@@ -801,17 +796,20 @@ class BusinessState:
         return data
 
     def hold_json(self, h: Hold) -> Json:
-        gross = money(h.gross, self.currency)
         return {
             "id": h.id,
-            "price": {
-                "totalGross": gross,
-                "totalNet": gross,
-                "totalTaxes": money(Decimal(0), self.currency),
-                "totalPaid": money(Decimal(0), self.currency),
-            },
-            "totalPayable": gross,
+            "price": self.price_json(h.gross, Decimal(0)),
+            "totalPayable": money(h.gross, self.currency),
             "expiration": self.local(h.expiration),
+        }
+
+    def price_json(self, gross: Decimal, paid: Decimal) -> Json:
+        """A Price: the sandbox charges no tax, so net equals gross."""
+        return {
+            "totalGross": money(gross, self.currency),
+            "totalNet": money(gross, self.currency),
+            "totalTaxes": money(Decimal(0), self.currency),
+            "totalPaid": money(paid, self.currency),
         }
 
     def webhook_json(self, w: WebhookRecord) -> Json:

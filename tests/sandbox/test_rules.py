@@ -24,6 +24,15 @@ async def http(validating: ValidatingTransport):
         yield client
 
 
+def booking_body(event, customer_id: str, *, adults: int) -> dict:
+    return {
+        "productId": event.product_id,
+        "eventId": event.event_id,
+        "customerId": customer_id,
+        "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": adults}]},
+    }
+
+
 def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
@@ -114,12 +123,7 @@ async def test_a_full_slot_refuses_and_a_cancel_frees_it(
         party = min(free, 6)
         made = await http.post(
             "bookings",
-            json={
-                "productId": event.product_id,
-                "eventId": event.event_id,
-                "customerId": customer,
-                "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": party}]},
-            },
+            json=booking_body(event, customer, adults=party),
         )
         assert made.status_code == 201, made.text
         assert made.headers["Location"].endswith(f"/v2/bookings/{made.json()['bookingNumber']}")
@@ -127,24 +131,14 @@ async def test_a_full_slot_refuses_and_a_cancel_frees_it(
         free -= party
     full = await http.post(
         "bookings",
-        json={
-            "productId": event.product_id,
-            "eventId": event.event_id,
-            "customerId": customer,
-            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
-        },
+        json=booking_body(event, customer, adults=1),
     )
     assert full.status_code == 409 and "seats" in full.json()["message"]
     canceled = await http.delete(f"bookings/{numbers[0]}", params={"reason": "freeing"})
     assert canceled.status_code == 204 and canceled.content == b""
     retry = await http.post(
         "bookings",
-        json={
-            "productId": event.product_id,
-            "eventId": event.event_id,
-            "customerId": customer,
-            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
-        },
+        json=booking_body(event, customer, adults=1),
     )
     assert retry.status_code == 201
 
