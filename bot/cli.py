@@ -97,6 +97,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_run_sandbox)
 
+    serve = commands.add_parser(
+        "serve",
+        help="run the bot: Slack on /slack/events (or Socket Mode), health on /healthz",
+        description="The production process. Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+        "(or SLACK_APP_TOKEN for Socket Mode); without Bookeo keys it runs on the built-in "
+        "sandbox. Applies database migrations at start.",
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")  # noqa: S104
+    serve.add_argument("--port", type=int, default=None, help="port (default: PORT, 3000)")
+    serve.set_defaults(run=_run_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(title="database commands", metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="apply migrations to DATABASE_URL")
+    upgrade.set_defaults(run=_run_db_upgrade)
+
     config = commands.add_parser(
         "config",
         help="check the configuration and print it, secrets masked",
@@ -105,6 +121,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     config.set_defaults(run=_run_config)
     return parser
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from bot.app import build_app
+
+    settings = load_settings()
+    settings.require_slack()
+    configure_logging(settings.log_level, settings.log_format)
+    bot = build_app(settings)
+    port = args.port or settings.port
+    server = uvicorn.Server(
+        uvicorn.Config(bot.asgi, host=args.host, port=port, log_level="warning", lifespan="on")
+    )
+
+    async def serve() -> None:
+        socket_mode = None
+        if settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            socket_mode = AsyncSocketModeHandler(
+                bot.bolt, settings.slack_app_token.get_secret_value()
+            )
+            await socket_mode.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await server.serve()
+        finally:
+            if socket_mode is not None:
+                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+
+    asyncio.run(serve())
+    return EXIT_OK
+
+
+def _run_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store import Store, make_engine
+
+    settings = load_settings()
+
+    async def upgrade() -> None:
+        store = Store(make_engine(settings.database_url))
+        try:
+            await store.upgrade()
+        finally:
+            await store.aclose()
+
+    asyncio.run(upgrade())
+    print(f"database at head: {settings.database_url.split('@')[-1]}")
+    return EXIT_OK
 
 
 def _run_config(args: argparse.Namespace) -> int:

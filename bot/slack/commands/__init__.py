@@ -1,0 +1,1 @@
+"""The `/bookeo` slash command: parser (pure) and handlers."""

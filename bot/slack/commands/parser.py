@@ -1,0 +1,248 @@
+"""`/bookeo …` text → a typed request, or a `UsageError` that says what was wrong.
+
+Pure: no Slack, no Bookeo. The registry `SUBCOMMANDS` drives both parsing and `/bookeo help`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+from bot.permissions import Role
+
+MAX_DAYS = 31
+_BOOKING = re.compile(r"\A#?([A-Za-z0-9][A-Za-z0-9-]{0,31})\Z")
+_MENTION = re.compile(r"\A<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
+
+
+class UsageError(ValueError):
+    """Bad input, with the usage line of the subcommand involved."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Find:
+    query: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Bookings starting on `days` days from `offset` days after today."""
+
+    label: str
+    offset: int
+    days: int
+    product: str | None = None
+
+
+@dataclass(frozen=True)
+class New:
+    product: str | None = None
+
+
+@dataclass(frozen=True)
+class OnBooking:
+    """A subcommand about one booking: edit, cancel, pay, payments."""
+
+    verb: str
+    booking_number: str
+
+
+@dataclass(frozen=True)
+class CustomerLookup:
+    query: str  # a booking number or an email address
+
+
+@dataclass(frozen=True)
+class SetRole:
+    user_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class ListRoles:
+    pass
+
+
+Parsed = Help | Find | Schedule | New | OnBooking | CustomerLookup | SetRole | ListRoles
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    example: str
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "find",
+        "find <booking number | name | email | phone>",
+        "look a booking up (also just `/bookeo 1234`)",
+        "/bookeo find ada@example.com",
+    ),
+    Subcommand("today", "today [product]", "today's schedule, by slot", "/bookeo today kayak"),
+    Subcommand("tomorrow", "tomorrow [product]", "tomorrow's schedule", "/bookeo tomorrow"),
+    Subcommand(
+        "upcoming",
+        "upcoming [N days] [product]",
+        f"the next N days (default 7, at most {MAX_DAYS})",
+        "/bookeo upcoming 3 days walking",
+    ),
+    Subcommand("new", "new [product]", "create a booking", "/bookeo new Sunset Kayak"),
+    Subcommand("edit", "edit <booking>", "move, resize or annotate a booking", "/bookeo edit 1234"),
+    Subcommand("cancel", "cancel <booking>", "cancel a booking", "/bookeo cancel 1234"),
+    Subcommand("pay", "pay <booking>", "record a payment or refund", "/bookeo pay 1234"),
+    Subcommand(
+        "payments",
+        "payments <booking>",
+        "payments received and the balance due",
+        "/bookeo payments 1234",
+    ),
+    Subcommand(
+        "customer",
+        "customer <booking | email>",
+        "a customer and their bookings",
+        "/bookeo customer 1234",
+    ),
+    Subcommand(
+        "role",
+        "role @user viewer|staff|cashier|admin",
+        "set someone's role (admins)",
+        "/bookeo role @sam cashier",
+    ),
+    Subcommand("roles", "roles", "who has which role", "/bookeo roles"),
+    Subcommand("help", "help", "this list", "/bookeo help"),
+)
+_BY_NAME = {s.name: s for s in SUBCOMMANDS}
+
+
+def usage_of(name: str) -> str:
+    return f"/bookeo {_BY_NAME[name].usage}"
+
+
+def parse(text: str) -> Parsed:
+    """Parse the text after `/bookeo`."""
+    text = " ".join(text.replace("\u00a0", " ").split())
+    if not text:
+        return Help()
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    if not words:
+        return Help()
+    head, rest = words[0].lower(), words[1:]
+    if head in ("help", "-h", "--help", "?"):
+        return Help()
+    if head not in _BY_NAME:
+        if _BOOKING.match(words[0]) and words[0].lstrip("#").isdigit() and not rest:
+            return Find(words[0].lstrip("#"))
+        hint = f" Did you mean `/bookeo find {text}`?" if not head.isdigit() else ""
+        raise UsageError(f"I don't know `{clip_word(words[0])}`.{hint}")
+    return _PARSERS[head](head, rest)
+
+
+def clip_word(word: str) -> str:
+    return word if len(word) <= 30 else word[:29] + "…"
+
+
+def _find(name: str, rest: list[str]) -> Parsed:
+    query = " ".join(rest).strip()
+    if not query:
+        raise UsageError("Tell me what to look for.", usage_of(name))
+    if len(query) > 200:
+        raise UsageError("That search is too long (200 characters at most).", usage_of(name))
+    return Find(query.lstrip("#") if query.lstrip("#").isdigit() else query)
+
+
+def _day(name: str, rest: list[str]) -> Parsed:
+    offset = 0 if name == "today" else 1
+    product = " ".join(rest) or None
+    return Schedule(label=name.capitalize(), offset=offset, days=1, product=product)
+
+
+def _upcoming(name: str, rest: list[str]) -> Parsed:
+    days = 7
+    if rest and re.fullmatch(r"\d+d?", rest[0].lower()):
+        days = int(rest[0].lower().rstrip("d"))
+        rest = rest[1:]
+        if rest and rest[0].lower() in ("day", "days"):
+            rest = rest[1:]
+        if not 1 <= days <= MAX_DAYS:
+            raise UsageError(f"Pick between 1 and {MAX_DAYS} days.", usage_of(name))
+    product = " ".join(rest) or None
+    return Schedule(label=f"Next {days} days", offset=0, days=days, product=product)
+
+
+def _new(_name: str, rest: list[str]) -> Parsed:
+    return New(product=" ".join(rest) or None)
+
+
+def _booking(name: str, rest: list[str]) -> Parsed:
+    if len(rest) != 1 or not _BOOKING.match(rest[0]):
+        raise UsageError("Give one booking number.", usage_of(name))
+    return OnBooking(verb=name, booking_number=rest[0].lstrip("#"))
+
+
+def _customer(name: str, rest: list[str]) -> Parsed:
+    if len(rest) != 1:
+        raise UsageError("Give a booking number or an email address.", usage_of(name))
+    query = rest[0].lstrip("#")
+    if "@" not in query and not _BOOKING.match(query):
+        raise UsageError("Give a booking number or an email address.", usage_of(name))
+    return CustomerLookup(query=query)
+
+
+def _role(name: str, rest: list[str]) -> Parsed:
+    if len(rest) != 2:
+        raise UsageError("Name one person and one role.", usage_of(name))
+    mention = _MENTION.match(rest[0])
+    if mention is None:
+        raise UsageError("Mention the person with @ so Slack turns it into a link.", usage_of(name))
+    try:
+        role = Role(rest[1].lower())
+    except ValueError:
+        raise UsageError(
+            f"`{clip_word(rest[1])}` is not a role: viewer, staff, cashier or admin.",
+            usage_of(name),
+        ) from None
+    return SetRole(user_id=mention.group(1), role=role)
+
+
+def _roles(name: str, rest: list[str]) -> Parsed:
+    if rest:
+        raise UsageError("`roles` takes nothing after it.", usage_of(name))
+    return ListRoles()
+
+
+def _help(_name: str, _rest: list[str]) -> Parsed:
+    return Help()
+
+
+_PARSERS = {
+    "find": _find,
+    "today": _day,
+    "tomorrow": _day,
+    "upcoming": _upcoming,
+    "new": _new,
+    "edit": _booking,
+    "cancel": _booking,
+    "pay": _booking,
+    "payments": _booking,
+    "customer": _customer,
+    "role": _role,
+    "roles": _roles,
+    "help": _help,
+}

@@ -1,0 +1,131 @@
+"""App Home: published when a person opens it; New and Find buttons."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.bookeo import BookeoError
+from bot.permissions import Permission, allows
+from bot.schedule import fetch_schedule
+from bot.slack.deps import Deps
+from bot.slack.errors import after_ack, user_message
+from bot.slack.ids import Block as B
+from bot.slack.modals.common import field
+from bot.slack.modals.create import open_create
+from bot.slack.permissions import role_of
+from bot.slack.text import escape
+from bot.slack.views.cards import CardOptions, booking_card
+from bot.slack.views.home import find_view, home_view
+from bot.slack.views.lists import pick_list
+from bot.slack.views.modals import ModalMeta, message_view, modal
+
+log = logging.getLogger("bot.slack.home")
+
+
+async def on_home_opened(
+    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    if event.get("tab") not in (None, "home"):
+        return
+    after_ack(
+        deps,
+        client,
+        {"user": {"id": event["user"]}},
+        _publish_home(event, body, client, deps),
+        name="home",
+    )
+
+
+async def _publish_home(
+    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    user = event["user"]
+    team = body.get("team_id") or ""
+    role = await role_of(deps, team, user)
+    today = deps.today()
+    days = []
+    error = None
+    try:
+        products = await deps.catalog.products()
+        for offset, label in ((0, "Today"), (1, "Tomorrow")):
+            day = today + timedelta(days=offset)
+            groups = await fetch_schedule(deps.bookeo, products, first_day=day, days=1, tz=deps.tz)
+            days.append((f"{label} · {day:%a %d %b}", groups))
+    except BookeoError as failure:
+        error = user_message(failure)
+    await client.views_publish(
+        user_id=user,
+        view=home_view(role=role, days=days, tz=deps.tz, on_sandbox=deps.on_sandbox, error=error),
+    )
+
+
+async def on_new(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+    await ack()
+    work = open_create(
+        client,
+        deps,
+        trigger_id=body["trigger_id"],
+        team_id=body["user"].get("team_id", ""),
+        user_id=body["user"]["id"],
+        meta=ModalMeta(),
+    )
+    after_ack(deps, client, body, work, name="home new")
+
+
+async def on_find(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    await ack()
+    await client.views_open(trigger_id=body["trigger_id"], view=find_view())
+
+
+async def on_find_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    query = (field(view, B.QUERY) or "").strip()
+    if not query:
+        await ack(response_action="errors", errors={B.QUERY: "Type something to look for."})
+        return
+    await ack(
+        response_action="update",
+        view=message_view("Find a booking", f":mag: Looking up {escape(query)}…"),
+    )
+    after_ack(deps, client, body, _find(query, body, view["id"], client, deps), name="find")
+
+
+async def _find(
+    query: str, body: dict[str, Any], view_id: str, client: AsyncWebClient, deps: Deps
+) -> None:
+    team, user = body["team"]["id"], body["user"]["id"]
+    role = await role_of(deps, team, user)
+    try:
+        result = await deps.lookup.find(query, today=deps.today())
+    except Exception as error:
+        await client.views_update(
+            view_id=view_id, view=message_view("Find a booking", user_message(error))
+        )
+        return
+    if not result.bookings:
+        shown = message_view("Find a booking", f":mag: No booking matches *{escape(query)}*.")
+    elif len(result.bookings) == 1:
+        categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+        options = CardOptions(
+            tz=deps.tz,
+            categories=categories,
+            actions=False,
+            show_contacts=allows(role, Permission.SEE_CONTACTS),
+        )
+        shown = modal(
+            callback_id="find_result",
+            title="Find a booking",
+            blocks=booking_card(result.bookings[0], options),
+        )
+    else:
+        blocks = pick_list(result.bookings, query=query, tz=deps.tz, truncated=result.truncated)
+        for block in blocks:
+            block.accessory = None  # type: ignore[attr-defined]
+        shown = modal(callback_id="find_result", title="Find a booking", blocks=blocks)
+    await client.views_update(view_id=view_id, view=shown)

@@ -1,0 +1,138 @@
+"""What every modal does: open at once with a loading view, fill in, read values, and after a
+write, refresh the card that launched it and say who did what in its thread."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.bookeo import BookeoError
+from bot.bookeo.models import Booking
+from bot.permissions import Permission, allows
+from bot.slack.deps import Deps
+from bot.slack.errors import user_message
+from bot.slack.permissions import role_of
+from bot.slack.views.cards import CardOptions, booking_card, card_text
+from bot.slack.views.modals import ModalMeta, loading_view, message_view
+
+log = logging.getLogger("bot.slack.modals")
+
+
+class OpenModal:
+    """A modal opened with its loading view; `show` replaces what it displays."""
+
+    def __init__(self, client: AsyncWebClient, view_id: str, view_hash: str | None) -> None:
+        self.client = client
+        self.view_id = view_id
+        self.hash = view_hash
+
+    @classmethod
+    async def open(cls, client: AsyncWebClient, trigger_id: str, title: str) -> OpenModal:
+        response = await client.views_open(trigger_id=trigger_id, view=loading_view(title))
+        view = response["view"]
+        return cls(client, view["id"], view.get("hash"))
+
+    async def show(self, view: View) -> None:
+        try:
+            response = await self.client.views_update(
+                view_id=self.view_id, hash=self.hash, view=view
+            )
+            self.hash = response["view"].get("hash")
+        except SlackApiError as error:
+            # The person closed the modal, or changed it meanwhile: nothing left to show.
+            log.info("views.update skipped: %s", error.response.get("error"))
+
+    async def fail(self, title: str, error: BaseException, *, write: bool = False) -> None:
+        await self.show(message_view(title, user_message(error, write=write)))
+
+
+def meta_from_action(body: dict[str, Any], booking_number: str) -> ModalMeta:
+    """Where the button was: a channel message (update it) or an ephemeral result."""
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    if container.get("type") == "message" and not container.get("is_ephemeral"):
+        return ModalMeta(
+            booking=booking_number, channel=channel, message_ts=container.get("message_ts")
+        )
+    return ModalMeta(booking=booking_number, channel=channel, response_url=body.get("response_url"))
+
+
+def field(view: dict[str, Any], block_id: str) -> Any:
+    """The value of the input `block_id` (its element's action_id is always `value`)."""
+    state = ((view.get("state") or {}).get("values") or {}).get(block_id) or {}
+    element: Any = state.get("value") or next(iter(state.values()), None) if state else None
+    if not isinstance(element, dict):
+        return None
+    kind = element.get("type")
+    if kind in ("static_select", "external_select", "radio_buttons"):
+        option = element.get("selected_option")
+        return option.get("value") if isinstance(option, dict) else None
+    if kind == "checkboxes":
+        return [
+            o.get("value") for o in element.get("selected_options") or [] if isinstance(o, dict)
+        ]
+    if kind == "datepicker":
+        return element.get("selected_date")
+    if kind == "datetimepicker":
+        return element.get("selected_date_time")
+    return element.get("value")
+
+
+async def card_options(deps: Deps, team_id: str, user_id: str, *, in_channel: bool) -> CardOptions:
+    role = await role_of(deps, team_id, user_id)
+    categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+    return CardOptions(
+        tz=deps.tz,
+        categories=categories,
+        # Contact details never go into a channel post; ephemerally, to staff and above only.
+        show_contacts=not in_channel and allows(role, Permission.SEE_CONTACTS),
+        shareable=not in_channel,
+    )
+
+
+async def refresh_card(
+    client: AsyncWebClient,
+    deps: Deps,
+    meta: ModalMeta,
+    *,
+    team_id: str,
+    user_id: str,
+    line: str,
+    cancel_reason: str | None = None,
+) -> Booking | None:
+    """Re-read the booking and update the card that launched the modal, in place."""
+    if meta.booking is None:
+        return None
+    try:
+        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
+    except BookeoError:
+        log.warning("could not re-read booking %s after a write", meta.booking)
+        return None
+    in_channel = bool(meta.channel and meta.message_ts)
+    options = await card_options(deps, team_id, user_id, in_channel=in_channel)
+    if cancel_reason:
+        options = CardOptions(**{**options.__dict__, "cancel_reason": cancel_reason})
+    blocks = [b.to_dict() for b in booking_card(booking, options)]
+    try:
+        if in_channel and meta.channel and meta.message_ts:
+            await client.chat_update(
+                channel=meta.channel,
+                ts=meta.message_ts,
+                blocks=blocks,
+                text=card_text(booking, options),
+            )
+            await client.chat_postMessage(
+                channel=meta.channel, thread_ts=meta.message_ts, text=line
+            )
+        elif meta.response_url:
+            await AsyncWebhookClient(meta.response_url).send(
+                replace_original=True, blocks=blocks, text=card_text(booking, options)
+            )
+    except Exception:  # the write succeeded; a stale card must not hide that
+        log.warning("could not refresh the card of booking %s", meta.booking, exc_info=True)
+    return booking

@@ -1,0 +1,280 @@
+"""Record a payment (or, after a second confirmation, a refund) on a booking."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.bookeo.models import Money, NewPayment, PaymentMethod
+from bot.permissions import Permission
+from bot.slack.deps import Deps
+from bot.slack.errors import PermissionDenied, after_ack, user_message
+from bot.slack.ids import Block
+from bot.slack.modals.common import OpenModal, field, refresh_card
+from bot.slack.permissions import audit, require
+from bot.slack.text import amount as format_amount
+from bot.slack.text import escape
+from bot.slack.views.cards import CardOptions
+from bot.slack.views.modals import (
+    ModalMeta,
+    message_view,
+    pay_view,
+    refund_confirm_view,
+    result_view,
+)
+
+TITLE = "Record payment"
+MAX_AMOUNT = Decimal("1000000")
+
+
+async def open_payment(
+    client: AsyncWebClient,
+    deps: Deps,
+    *,
+    trigger_id: str,
+    team_id: str,
+    user_id: str,
+    meta: ModalMeta,
+) -> None:
+    modal = await OpenModal.open(client, trigger_id, TITLE)
+    try:
+        await require(
+            deps,
+            team_id=team_id,
+            user_id=user_id,
+            permission=Permission.PAY,
+            booking_number=meta.booking,
+        )
+        assert meta.booking is not None
+        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
+        categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+        currency = booking.price.total_gross.currency if booking.price else "USD"
+        meta = ModalMeta(
+            **{**meta.__dict__, "key": secrets.token_hex(16), "extra": {"currency": currency}}
+        )
+        await modal.show(
+            pay_view(booking, meta, tz=deps.tz, categories=categories, now=deps.clock.now())
+        )
+    except Exception as error:
+        await modal.fail(TITLE, error)
+
+
+def read_payment(
+    view: dict[str, Any], currency: str, now: datetime
+) -> tuple[NewPayment | None, dict[str, str]]:
+    """The form as a NewPayment, or errors keyed by block id."""
+    errors: dict[str, str] = {}
+    raw = (field(view, Block.AMOUNT) or "").strip().replace(",", "")
+    value: Decimal | None = None
+    try:
+        value = Decimal(raw)
+        if not value.is_finite() or value == 0:
+            errors[Block.AMOUNT] = "Enter an amount other than zero."
+        elif value.as_tuple().exponent < -2:  # type: ignore[operator]
+            errors[Block.AMOUNT] = "At most two decimals."
+        elif abs(value) > MAX_AMOUNT:
+            errors[Block.AMOUNT] = "That amount is too large."
+    except InvalidOperation:
+        errors[Block.AMOUNT] = "Enter a number, like 50 or 49.90."
+    method_text = field(view, Block.METHOD)
+    try:
+        method = PaymentMethod(method_text)
+    except ValueError:
+        errors[Block.METHOD] = "Pick a payment method."
+        method = PaymentMethod.OTHER
+    other = (field(view, Block.METHOD_OTHER) or "").strip()
+    if method is PaymentMethod.OTHER and not other:
+        errors[Block.METHOD_OTHER] = "Say which method, since you picked Other."
+    reason = (field(view, Block.REASON) or "").strip()
+    if not reason:
+        errors[Block.REASON] = "Give a reason (the customer sees it), e.g. Payment or Deposit."
+    comment = (field(view, Block.COMMENT) or "").strip() or None
+    stamp = field(view, Block.RECEIVED)
+    received = (
+        datetime.fromtimestamp(int(stamp), UTC)
+        if isinstance(stamp, int | str) and str(stamp).isdigit()
+        else now
+    )
+    if received > now + timedelta(minutes=5):
+        errors[Block.RECEIVED] = "A payment cannot be received in the future."
+    if errors or value is None:
+        return None, errors
+    payment = NewPayment(
+        amount=Money(amount=value, currency=currency),
+        payment_method=method,
+        payment_method_other=other or None,
+        reason=reason,
+        comment=comment,
+        received_time=received,
+    )
+    return payment, {}
+
+
+async def on_pay_submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    meta = ModalMeta.load(view.get("private_metadata"))
+    currency = (meta.extra or {}).get("currency", "USD")
+    payment, errors = read_payment(view, currency, deps.clock.now())
+    if errors or payment is None or meta.booking is None:
+        await ack(response_action="errors", errors=errors or {Block.AMOUNT: "Open the form again."})
+        return
+    refund = payment.amount.amount < 0
+    try:
+        await require(
+            deps,
+            team_id=team_id,
+            user_id=user_id,
+            permission=Permission.REFUND if refund else Permission.PAY,
+            booking_number=meta.booking,
+        )
+    except PermissionDenied as denied:
+        await ack(response_action="errors", errors={Block.AMOUNT: denied.message[:150]})
+        return
+    if refund:
+        # A second, explicit confirmation before a refund is recorded.
+        pending = ModalMeta(
+            **{**meta.__dict__, "extra": {"currency": currency, "payment": payment.to_json_dict()}}
+        )
+        await ack(
+            response_action="push",
+            view=refund_confirm_view(
+                meta.booking, format_amount(-payment.amount.amount, currency), pending
+            ),
+        )
+        return
+    await ack(
+        response_action="update",
+        view=message_view(TITLE, ":hourglass_flowing_sand: Recording in Bookeo…"),
+    )
+
+    async def rest() -> None:
+        await _record(
+            payment,
+            meta,
+            view_id=view["id"],
+            client=client,
+            deps=deps,
+            team_id=team_id,
+            user_id=user_id,
+        )
+
+    after_ack(deps, client, body, rest(), name="pay")
+
+
+async def on_refund_confirm(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+) -> None:
+    team_id, user_id = body["team"]["id"], body["user"]["id"]
+    meta = ModalMeta.load(view.get("private_metadata"))
+    raw = (meta.extra or {}).get("payment")
+    if meta.booking is None or not isinstance(raw, dict):
+        await ack(
+            response_action="update",
+            view=message_view("Refund", "This form lost its data; open it again."),
+        )
+        return
+    try:
+        await require(
+            deps,
+            team_id=team_id,
+            user_id=user_id,
+            permission=Permission.REFUND,
+            booking_number=meta.booking,
+        )
+    except PermissionDenied as denied:
+        await ack(response_action="update", view=message_view("Refund", denied.message))
+        return
+    # Close the whole stack's confirmation by replacing it with progress, then the result.
+    await ack(
+        response_action="update",
+        view=message_view("Refund", ":hourglass_flowing_sand: Recording the refund…"),
+    )
+
+    async def rest() -> None:
+        payment = NewPayment.model_validate(raw)
+        await _record(
+            payment,
+            meta,
+            view_id=view["id"],
+            client=client,
+            deps=deps,
+            team_id=team_id,
+            user_id=user_id,
+        )
+
+    after_ack(deps, client, body, rest(), name="refund")
+
+
+async def _record(
+    payment: NewPayment,
+    meta: ModalMeta,
+    *,
+    view_id: str,
+    client: AsyncWebClient,
+    deps: Deps,
+    team_id: str,
+    user_id: str,
+) -> None:
+    assert meta.booking is not None
+    modal = OpenModal(client, view_id, None)
+    kind = "refund" if payment.amount.amount < 0 else "payment"
+    key = f"pay:{meta.key or secrets.token_hex(16)}"
+    claim = await deps.store.claim_create(key, at=deps.clock.now())
+    if not claim.fresh:
+        await modal.show(
+            message_view(TITLE, "This payment was already submitted; it is recorded once.")
+        )
+        return
+    try:
+        await deps.bookeo.bookings.add_payment(meta.booking, payment)
+    except Exception as error:
+        reached = getattr(error, "may_have_reached", False)
+        await deps.store.finish_create(
+            key,
+            state="unknown" if reached else "failed",
+            booking_number=meta.booking,
+            at=deps.clock.now(),
+        )
+        await audit(
+            deps,
+            team_id=team_id,
+            user_id=user_id,
+            action=kind,
+            booking_number=meta.booking,
+            outcome="failed",
+            detail=str(error)[:500],
+        )
+        await modal.show(message_view(TITLE, user_message(error, write=True)))
+        return
+    await deps.store.finish_create(
+        key, state="done", booking_number=meta.booking, at=deps.clock.now()
+    )
+    shown = format_amount(payment.amount.amount, payment.amount.currency)
+    await audit(
+        deps,
+        team_id=team_id,
+        user_id=user_id,
+        action=kind,
+        booking_number=meta.booking,
+        outcome="ok",
+        detail=json.dumps({"amount": shown, "method": payment.payment_method.value}),
+    )
+    method = payment.payment_method.value
+    line = f":moneybag: <@{user_id}> recorded a {kind} of *{escape(shown)}* ({method})."
+    booking = await refresh_card(client, deps, meta, team_id=team_id, user_id=user_id, line=line)
+    text = (
+        f":white_check_mark: {kind.capitalize()} of {escape(shown)} recorded "
+        f"on booking {escape(meta.booking)}."
+    )
+    if booking is None:
+        await modal.show(message_view(TITLE, text))
+    else:
+        await modal.show(result_view(TITLE, text, booking, CardOptions(tz=deps.tz)))

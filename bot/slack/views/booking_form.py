@@ -1,0 +1,282 @@
+"""The create and edit forms (pure): product → date → slot → people → customer → notes.
+
+Inputs that reload the form (`dispatch_action`) keep their block_id and action_id across
+`views.update`, so what the person typed survives the reload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    ExternalDataSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.bookeo.models import Booking, PeopleCategory, Product
+from bot.slack.ids import Action, Callback
+from bot.slack.ids import Block as B
+from bot.slack.text import amount, clip, escape, plural
+from bot.slack.views.modals import ModalMeta, modal, summary_blocks
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """A bookable time: a fixed slot's event id, or a flexible product's start time."""
+
+    value: str  # "e:<eventId>" or "t:<ISO start>"
+    start: datetime
+    end: datetime | None
+    seats_left: int | None
+
+    def label(self, tz: tzinfo) -> str:
+        text = f"{self.start.astimezone(tz):%H:%M}"
+        if self.end is not None:
+            text += f"–{self.end.astimezone(tz):%H:%M}"
+        if self.seats_left is not None:
+            text += f" · {plural(self.seats_left, 'seat')} left"
+        return clip(text, 75)
+
+
+@dataclass(frozen=True)
+class FormState:
+    products: list[Product]
+    categories: dict[str, PeopleCategory]
+    day: date
+    tz: tzinfo
+    product: Product | None = None
+    slots: list[SlotChoice] = field(default_factory=list)
+    slot_value: str | None = None
+    people: dict[str, int] = field(default_factory=dict)
+    notes: str | None = None
+
+
+def rated_categories(
+    product: Product, categories: dict[str, PeopleCategory]
+) -> list[PeopleCategory]:
+    """The categories a product prices (all of them when it is priced per booking)."""
+    rates = {r.people_category_id for r in product.default_rates or []}
+    if not rates or None in rates:
+        chosen = [c for c in categories.values() if c.id == "Cadults"] or list(categories.values())[
+            :1
+        ]
+        return chosen + [c for c in categories.values() if c.id in rates and c not in chosen]
+    return [c for c in categories.values() if c.id in rates]
+
+
+def price_of(product: Product, people: dict[str, int]) -> tuple[Decimal, str] | None:
+    rates = product.default_rates or []
+    if not rates:
+        return None
+    currency = rates[0].price.currency
+    total = Decimal(0)
+    if sum(people.values()):
+        total += sum((r.price.amount for r in rates if r.people_category_id is None), Decimal(0))
+    for rate in rates:
+        if rate.people_category_id is not None:
+            total += rate.price.amount * people.get(rate.people_category_id, 0)
+    return total, currency
+
+
+def seats_needed(people: dict[str, int], categories: dict[str, PeopleCategory]) -> int:
+    return sum(n * (categories[c].num_seats if c in categories else 1) for c, n in people.items())
+
+
+def _product_block(state: FormState) -> InputBlock:
+    options = [Option(value=p.product_id, label=clip(p.name, 75)) for p in state.products[:100]]
+    initial = next(
+        (o for o in options if state.product and o.value == state.product.product_id), None
+    )
+    return InputBlock(
+        block_id=B.PRODUCT,
+        label="Product",
+        dispatch_action=True,
+        element=StaticSelectElement(
+            action_id=Action.CREATE_PRODUCT,
+            options=options,
+            initial_option=initial,
+            placeholder="Choose a product",
+        ),
+    )
+
+
+def _time_blocks(state: FormState, *, date_action: str) -> list[Block]:
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=B.DATE,
+            label="Date",
+            dispatch_action=True,
+            element=DatePickerElement(action_id=date_action, initial_date=state.day.isoformat()),
+        )
+    ]
+    if state.product is None:
+        return blocks
+    if not state.slots:
+        blocks.append(
+            SectionBlock(
+                block_id=B.SLOT + "_none",
+                text=f":no_entry_sign: No free times for *{escape(state.product.name)}* "
+                f"on {state.day:%a %d %b}. Pick another date.",
+            )
+        )
+        return blocks
+    options = [Option(value=s.value, label=s.label(state.tz)) for s in state.slots[:100]]
+    initial = next((o for o in options if o.value == state.slot_value), None)
+    blocks.append(
+        InputBlock(
+            block_id=B.SLOT,
+            label="Time",
+            element=StaticSelectElement(
+                action_id="value",
+                options=options,
+                initial_option=initial,
+                placeholder="Choose a time",
+            ),
+        )
+    )
+    return blocks
+
+
+def _people_blocks(state: FormState) -> list[Block]:
+    if state.product is None:
+        return []
+    blocks: list[Block] = []
+    for category in rated_categories(state.product, state.categories):
+        count = state.people.get(category.id)
+        blocks.append(
+            InputBlock(
+                block_id=f"{B.PEOPLE_PREFIX}{category.id}",
+                label=clip(category.name, 2000),
+                optional=True,
+                dispatch_action=True,
+                element=NumberInputElement(
+                    action_id=Action.CREATE_PEOPLE,
+                    is_decimal_allowed=False,
+                    min_value="0",
+                    max_value="99",
+                    initial_value=str(count) if count else None,
+                ),
+            )
+        )
+    facts = []
+    priced = price_of(state.product, state.people)
+    if priced is not None:
+        facts.append(f"Price: *{amount(*priced)}*")
+    needed = seats_needed(state.people, state.categories)
+    slot = next((s for s in state.slots if s.value == state.slot_value), None)
+    if slot is not None and slot.seats_left is not None:
+        warn = " :warning:" if needed > slot.seats_left else ""
+        facts.append(f"{plural(needed, 'seat')} of {slot.seats_left} left{warn}")
+    if facts:
+        blocks.append(
+            ContextBlock(block_id="price", elements=[MarkdownTextObject(text=" · ".join(facts))])
+        )
+    return blocks
+
+
+def create_view(state: FormState, meta: ModalMeta) -> View:
+    notify = Option(value="notify", label="Email the customer a confirmation")
+    blocks: list[Block] = [
+        _product_block(state),
+        *_time_blocks(state, date_action=Action.CREATE_DATE),
+        *_people_blocks(state),
+        DividerBlock(),
+        InputBlock(
+            block_id=B.CUSTOMER,
+            label="Existing customer",
+            optional=True,
+            hint="Type part of a name or an email. Or fill in a new customer below.",
+            element=ExternalDataSelectElement(
+                action_id=Action.CREATE_CUSTOMER,
+                min_query_length=2,
+                placeholder="Search by name or email",
+            ),
+        ),
+        InputBlock(
+            block_id=B.FIRST_NAME,
+            label="New customer: first name",
+            optional=True,
+            element=PlainTextInputElement(action_id="value", max_length=100),
+        ),
+        InputBlock(
+            block_id=B.LAST_NAME,
+            label="New customer: last name",
+            optional=True,
+            element=PlainTextInputElement(action_id="value", max_length=100),
+        ),
+        InputBlock(
+            block_id=B.EMAIL,
+            label="New customer: email",
+            optional=True,
+            element=PlainTextInputElement(action_id="value", max_length=200),
+        ),
+        InputBlock(
+            block_id=B.PHONE,
+            label="New customer: phone",
+            optional=True,
+            element=PlainTextInputElement(action_id="value", max_length=40),
+        ),
+        DividerBlock(),
+        _notes_block(state.notes),
+        InputBlock(
+            block_id=B.NOTIFY,
+            label="Notify",
+            optional=True,
+            element=CheckboxesElement(
+                action_id="value", options=[notify], initial_options=[notify]
+            ),
+        ),
+    ]
+    return modal(
+        callback_id=Callback.CREATE,
+        title="New booking",
+        submit="Create booking",
+        close="Cancel",
+        meta=meta,
+        blocks=blocks,
+    )
+
+
+def edit_view(booking: Booking, state: FormState, meta: ModalMeta) -> View:
+    categories = {c.id: c.name for c in state.categories.values()}
+    blocks: list[Block] = [
+        *summary_blocks(booking, state.tz, categories),
+        DividerBlock(),
+        *_time_blocks(state, date_action=Action.EDIT_DATE),
+        *_people_blocks(state),
+        _notes_block(state.notes),
+    ]
+    return modal(
+        callback_id=Callback.EDIT,
+        title=f"Edit {booking.booking_number}"[:24],
+        submit="Save changes",
+        close="Cancel",
+        meta=meta,
+        blocks=blocks,
+    )
+
+
+def _notes_block(notes: str | None) -> InputBlock:
+    return InputBlock(
+        block_id=B.NOTES,
+        label="Notes",
+        optional=True,
+        hint="Kept by the bot and shown on the booking card (Bookeo's API has no notes field).",
+        element=PlainTextInputElement(
+            action_id="value", multiline=True, max_length=1500, initial_value=notes or None
+        ),
+    )

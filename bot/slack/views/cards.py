@@ -1,0 +1,159 @@
+"""The booking card: everything about one booking, and the buttons to act on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.bookeo.models import Booking, Customer
+from bot.slack.ids import Action
+from bot.slack.text import clip, escape, money, plural, when
+
+BOOKEO_URL = "https://signin.bookeo.com/"
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    tz: tzinfo
+    categories: dict[str, str] = field(default_factory=dict)  # people category id → name
+    show_contacts: bool = False  # email / phone: only to staff, only ephemerally by default
+    shareable: bool = False  # an ephemeral result: offer "Share in channel"
+    actions: bool = True
+    cancel_reason: str | None = None
+    notes: str | None = None
+
+
+def party(booking: Booking, categories: dict[str, str]) -> str:
+    parts = [
+        plural(
+            n.number,
+            categories.get(n.people_category_id, n.people_category_id).rstrip("s"),
+            categories.get(n.people_category_id, n.people_category_id),
+        )
+        for n in booking.participants.numbers
+        if n.number
+    ]
+    return ", ".join(parts) or "no one"
+
+
+def customer_line(customer: Customer | None, *, show_contacts: bool) -> str:
+    if customer is None:
+        return "—"
+    text = escape(customer.full_name)
+    if show_contacts:
+        contacts = [escape(customer.email_address or "")] + [
+            escape(p.number) for p in customer.phone_numbers or []
+        ]
+        contacts = [c for c in contacts if c]
+        if contacts:
+            text += "\n" + " · ".join(contacts)
+    return text
+
+
+def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
+    """A card within Block Kit's limits (4 blocks, ≤10 fields, ≤2000 chars each)."""
+    product = escape(booking.product_name or booking.product_id)
+    title = f"*Booking {escape(booking.booking_number)}* · {product}"
+    if booking.canceled:
+        status = "Canceled"
+        if booking.cancelation_time:
+            status += f" {booking.cancelation_time.astimezone(options.tz):%d %b %H:%M}"
+        if booking.cancelation_agent:
+            status += f" by {escape(booking.cancelation_agent)}"
+        if options.cancel_reason:
+            status += f"\nReason: {escape(clip(options.cancel_reason, 300))}"
+        headline = f"~{title}~\n:no_entry: *{status}*"
+    else:
+        headline = title
+    price = booking.price
+    fields = [
+        _field("When", when(booking.start_time, booking.end_time, options.tz)),
+        _field("Party", party(booking, options.categories)),
+        _field("Customer", customer_line(booking.customer, show_contacts=options.show_contacts)),
+        _field("Price", money(price.total_gross) if price else "—"),
+        _field("Paid", money(price.total_paid) if price else "—"),
+        _field(
+            "Balance due",
+            (
+                ":white_check_mark: paid"
+                if price.balance_due.amount == 0
+                else money(price.balance_due)
+            )
+            if price
+            else "—",
+        ),
+    ]
+    if booking.source:
+        fields.append(_field("Source", escape(str(booking.source))))
+    if booking.external_ref and not booking.external_ref.startswith("slack-"):
+        fields.append(_field("Reference", escape(booking.external_ref)))
+    if options.notes:
+        fields.append(_field("Notes", escape(clip(options.notes, 1500))))
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=f"card_{booking.booking_number}", text=MarkdownTextObject(text=headline)
+        ),
+        SectionBlock(fields=fields),
+    ]
+    history = []
+    if booking.creation_time:
+        created = f"Booked {booking.creation_time.astimezone(options.tz):%d %b %H:%M}"
+        if booking.creation_agent:
+            created += f" by {escape(booking.creation_agent)}"
+        history.append(created)
+    if booking.last_change_time and not booking.canceled:
+        changed = f"changed {booking.last_change_time.astimezone(options.tz):%d %b %H:%M}"
+        if booking.last_change_agent:
+            changed += f" by {escape(booking.last_change_agent)}"
+        history.append(changed)
+    if history:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(history), 2000))])
+        )
+    if options.actions:
+        blocks.append(
+            ActionsBlock(
+                block_id=f"actions_{booking.booking_number}",
+                elements=card_buttons(booking, options),
+            )
+        )
+    return blocks
+
+
+def card_buttons(booking: Booking, options: CardOptions) -> list[ButtonElement]:
+    number = booking.booking_number
+    buttons = []
+    if not booking.canceled:
+        buttons += [
+            ButtonElement(text="Edit", action_id=Action.EDIT, value=number),
+            ButtonElement(text="Cancel", action_id=Action.CANCEL, value=number, style="danger"),
+            ButtonElement(text="Record payment", action_id=Action.PAY, value=number),
+        ]
+    buttons += [
+        ButtonElement(text="Customer", action_id=Action.CUSTOMER, value=number),
+        ButtonElement(text="Open in Bookeo", action_id=Action.OPEN, url=BOOKEO_URL, value=number),
+    ]
+    if options.shareable:
+        buttons.append(ButtonElement(text="Share in channel", action_id=Action.SHARE, value=number))
+    return buttons
+
+
+def card_text(booking: Booking, options: CardOptions) -> str:
+    """The notification text for a card (what a phone shows)."""
+    state = (
+        "canceled" if booking.canceled else when(booking.start_time, booking.end_time, options.tz)
+    )
+    return clip(f"Booking {booking.booking_number} · {booking.product_name or ''} · {state}", 300)
+
+
+def _field(label: str, value: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=clip(f"*{label}*\n{value}", 2000))

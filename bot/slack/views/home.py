@@ -1,0 +1,103 @@
+"""The App Home tab (pure): quick actions, the viewer's role, today and tomorrow."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.permissions import Role
+from bot.schedule import SlotGroup
+from bot.slack.ids import Action, Callback
+from bot.slack.ids import Block as B
+from bot.slack.text import escape, plural, when
+from bot.slack.views.modals import modal
+
+MAX_HOME_BLOCKS = 100
+
+
+def home_view(
+    *,
+    role: Role,
+    days: list[tuple[str, list[SlotGroup]]],
+    tz: tzinfo,
+    on_sandbox: bool,
+    error: str | None = None,
+) -> View:
+    blocks: list[Block] = [
+        HeaderBlock(text="Bookeo"),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text="New booking", action_id=Action.HOME_NEW, style="primary"),
+                ButtonElement(text="Find booking", action_id=Action.HOME_FIND),
+            ]
+        ),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Your role: *{role.value}* · times in {escape(str(tz))}"
+                    + (" · :test_tube: sandbox data" if on_sandbox else "")
+                )
+            ]
+        ),
+    ]
+    if error:
+        blocks.append(SectionBlock(text=error))
+    for label, groups in days:
+        blocks.append(DividerBlock())
+        blocks.append(SectionBlock(text=f"*{label}*"))
+        if not groups:
+            blocks.append(SectionBlock(text="_No bookings._"))
+        for group in groups:
+            if len(blocks) >= MAX_HOME_BLOCKS - 2:
+                blocks.append(
+                    ContextBlock(
+                        elements=[
+                            MarkdownTextObject(
+                                text="…more in `/bookeo today` and `/bookeo tomorrow`."
+                            )
+                        ]
+                    )
+                )
+                return View(type="home", blocks=blocks)
+            facts = [plural(group.people, "person", "people")]
+            if group.seats_left is not None:
+                facts.append(f"{plural(group.seats_left, 'seat')} left")
+            if group.unpaid:
+                facts.append(f":warning: {group.unpaid} unpaid")
+            blocks.append(
+                SectionBlock(
+                    text=f"{when(group.start, group.end, tz)} · *{escape(group.product_name)}*\n"
+                    f"{plural(len(group.bookings), 'booking')} · {' · '.join(facts)}"
+                )
+            )
+    return View(type="home", blocks=blocks)
+
+
+def find_view() -> View:
+    return modal(
+        callback_id=Callback.FIND,
+        title="Find a booking",
+        submit="Find",
+        blocks=[
+            InputBlock(
+                block_id=B.QUERY,
+                label="Booking number, name, email or phone",
+                element=PlainTextInputElement(
+                    action_id="value", max_length=200, focus_on_load=True
+                ),
+            )
+        ],
+    )

@@ -1,0 +1,254 @@
+"""Several things at once: schedules by slot, pick-lists, payments, a customer, help, roles."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.bookeo.models import Booking, Customer, Payment
+from bot.permissions import Role
+from bot.schedule import SlotGroup
+from bot.slack.commands.parser import SUBCOMMANDS
+from bot.slack.ids import Action
+from bot.slack.text import amount, clip, escape, money, plural, when
+from bot.slack.views.cards import customer_line, party
+
+MAX_BLOCKS = 50
+SECTION_LIMIT = 3000
+
+
+def schedule_messages(
+    groups: list[SlotGroup],
+    *,
+    title: str,
+    tz: tzinfo,
+    categories: dict[str, str],
+    max_messages: int = 4,
+) -> list[list[Block]]:
+    """The schedule as one or more messages of at most 50 blocks, slots in time order."""
+    header: list[Block] = [HeaderBlock(text=clip(title, 150))]
+    if not groups:
+        return [[*header, SectionBlock(text="No bookings.")]]
+    total = sum(len(g.bookings) for g in groups)
+    people = sum(g.people for g in groups)
+    header.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"{plural(len(groups), 'slot')} · "
+                    f"{plural(total, 'booking')} · {plural(people, 'person', 'people')}"
+                )
+            ]
+        )
+    )
+    sections: list[Block] = []
+    for group in groups:
+        sections.extend(_slot_sections(group, tz, categories))
+    messages: list[list[Block]] = []
+    current = header
+    for block in sections:
+        if len(current) >= MAX_BLOCKS:
+            messages.append(current)
+            current = []
+        current.append(block)
+    messages.append(current)
+    if len(messages) > max_messages:
+        kept = messages[:max_messages]
+        kept[-1] = [
+            *kept[-1][: MAX_BLOCKS - 1],
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="…and more. Narrow it down with a product: `/bookeo today kayak`."
+                    )
+                ]
+            ),
+        ]
+        return kept
+    return messages
+
+
+def _slot_sections(group: SlotGroup, tz: tzinfo, categories: dict[str, str]) -> list[Block]:
+    head = f"*{when(group.start, group.end, tz)}* · {escape(group.product_name)}"
+    facts = [plural(group.people, "person", "people")]
+    if group.seats_left is not None:
+        facts.append(f"{plural(group.seats_left, 'seat')} left")
+    if group.unpaid:
+        facts.append(f":warning: {group.unpaid} unpaid")
+    lines = [f"{head}\n{' · '.join(facts)}"]
+    for booking in group.bookings:
+        lines.append(booking_line(booking, categories))
+    sections: list[Block] = []
+    text = ""
+    for line in lines:
+        if len(text) + len(line) + 1 > SECTION_LIMIT:
+            sections.append(SectionBlock(text=text))
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    sections.append(SectionBlock(text=text))
+    return sections
+
+
+def booking_line(booking: Booking, categories: dict[str, str]) -> str:
+    name = escape(booking.customer.full_name) if booking.customer else "customer not loaded"
+    due = booking.price.balance_due if booking.price else None
+    paid = "paid" if due is not None and due.amount == 0 else f"due {money(due)}"
+    return clip(f"• `{booking.booking_number}` {name} — {party(booking, categories)} — {paid}", 600)
+
+
+def pick_list(
+    bookings: list[Booking], *, query: str, tz: tzinfo, truncated: bool = False
+) -> list[Block]:
+    """Several matches: one line each with a Show button."""
+    blocks: list[Block] = [
+        SectionBlock(text=f"{plural(len(bookings), 'booking')} match *{escape(clip(query, 80))}*:")
+    ]
+    for booking in bookings:
+        name = escape(booking.customer.full_name) if booking.customer else ""
+        state = " (canceled)" if booking.canceled else ""
+        blocks.append(
+            SectionBlock(
+                text=clip(
+                    f"`{booking.booking_number}` {when(booking.start_time, booking.end_time, tz)}"
+                    f" · {escape(booking.product_name or '')} · {name}{state}",
+                    SECTION_LIMIT,
+                ),
+                accessory=ButtonElement(
+                    text="Show", action_id=Action.SHOW, value=booking.booking_number
+                ),
+            )
+        )
+    if truncated:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="Showing the first matches; add more of the name "
+                        "or an email to narrow it."
+                    )
+                ]
+            )
+        )
+    return blocks
+
+
+def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> list[Block]:
+    title = f"Payments for booking {booking.booking_number}"
+    blocks: list[Block] = [HeaderBlock(text=clip(title, 150))]
+    if not payments:
+        blocks.append(SectionBlock(text="No payments recorded yet."))
+    lines = []
+    for payment in sorted(payments, key=_received_at):
+        received_at = payment.received_time or payment.creation_time
+        at = f"{received_at.astimezone(tz):%d %b %H:%M}" if received_at else "—"
+        method = str(payment.payment_method)
+        if payment.payment_method_other:
+            method += f" ({escape(payment.payment_method_other)})"
+        who = escape(payment.agent) if payment.agent else "customer, online"
+        reason = f" · {escape(payment.reason)}" if payment.reason else ""
+        kind = "refund" if payment.amount.amount < 0 else "payment"
+        lines.append(f"• {at} · *{money(payment.amount)}* {kind} · {method} · by {who}{reason}")
+    for chunk in _chunks(lines):
+        blocks.append(SectionBlock(text=chunk))
+    price = booking.price
+    if price is not None:
+        received = sum((p.amount.amount for p in payments), Decimal(0))
+        blocks.append(
+            SectionBlock(
+                fields=[
+                    MarkdownTextObject(text=f"*Price*\n{money(price.total_gross)}"),
+                    MarkdownTextObject(
+                        text=f"*Received*\n{amount(received, price.total_gross.currency)}"
+                    ),
+                    MarkdownTextObject(text=f"*Balance due*\n{money(price.balance_due)}"),
+                ]
+            )
+        )
+    return blocks[:MAX_BLOCKS]
+
+
+def customer_view(
+    customer: Customer, bookings: list[Booking], *, tz: tzinfo, show_contacts: bool
+) -> list[Block]:
+    facts = []
+    if customer.num_bookings is not None:
+        facts.append(plural(customer.num_bookings, "booking"))
+    if customer.num_cancelations:
+        facts.append(plural(customer.num_cancelations, "cancellation"))
+    if customer.member:
+        facts.append("member")
+    blocks: list[Block] = [
+        SectionBlock(
+            text=f"*{customer_line(customer, show_contacts=show_contacts)}*"
+            + (f"\n{' · '.join(facts)}" if facts else "")
+        ),
+        DividerBlock(),
+    ]
+    if not bookings:
+        blocks.append(SectionBlock(text="No bookings in the last 30 days or ahead."))
+        return blocks
+    blocks.extend(pick_list(bookings, query=customer.full_name, tz=tz)[1:])
+    return blocks[:MAX_BLOCKS]
+
+
+def help_blocks(role: Role) -> list[Block]:
+    lines = [f"• `/bookeo {s.usage}` — {s.summary}" for s in SUBCOMMANDS]
+    examples = " · ".join(f"`{s.example}`" for s in SUBCOMMANDS[:4])
+    return [
+        SectionBlock(text="*Bookeo from Slack*\n" + "\n".join(lines)),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"Examples: {examples}\nYour role: *{role.value}*")]
+        ),
+    ]
+
+
+def roles_blocks(
+    assigned: list[tuple[str, Role]], bootstrap_admins: tuple[str, ...]
+) -> list[Block]:
+    lines = [f"• <@{user}> — {role.value}" for user, role in assigned]
+    lines += [
+        f"• <@{user}> — admin (BOT_ADMINS)"
+        for user in bootstrap_admins
+        if user not in {u for u, _ in assigned}
+    ]
+    text = "\n".join(lines) if lines else "No roles granted yet."
+    return [
+        SectionBlock(text=f"*Roles*\n{text}"),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Everyone else is a viewer (look-ups only). "
+                    "Staff create, edit and cancel; cashiers also take payments; "
+                    "admins manage roles."
+                )
+            ]
+        ),
+    ]
+
+
+def _received_at(payment: Payment) -> datetime:
+    return payment.received_time or payment.creation_time or datetime.min.replace(tzinfo=UTC)
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    chunks: list[str] = []
+    text = ""
+    for line in lines:
+        line = clip(line, SECTION_LIMIT)
+        if text and len(text) + len(line) + 1 > SECTION_LIMIT:
+            chunks.append(text)
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    if text:
+        chunks.append(text)
+    return chunks

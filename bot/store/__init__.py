@@ -1,0 +1,6 @@
+"""The bot's persistence: SQLAlchemy 2 async (SQLite by default, PostgreSQL to scale out)."""
+
+from .engine import async_url, make_engine
+from .repository import AuditEntry, CreateClaim, Store
+
+__all__ = ["AuditEntry", "CreateClaim", "Store", "async_url", "make_engine"]

@@ -1,0 +1,216 @@
+"""`Store`: the only code that reads and writes the bot's tables.
+
+Each method is one unit of work in its own session; callers never see a session.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.permissions import Role
+
+from . import migrate
+from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    team_id: str
+    user_id: str
+    action: str
+    booking_number: str | None
+    outcome: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CreateClaim:
+    """The state of a create key: fresh (ours to run), pending, done, or unknown."""
+
+    fresh: bool
+    state: str
+    booking_number: str | None
+
+
+def phone_digits(value: str) -> str:
+    """Digits only, so +1 (555) 010-0 and 15550100 match."""
+    return re.sub(r"\D", "", value)
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def upgrade(self) -> None:
+        await migrate.upgrade(self.engine)
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # any failure means "not ready"
+            return False
+        return True
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+    # -- roles ------------------------------------------------------------------------------
+
+    async def role_of(self, team_id: str, user_id: str) -> Role | None:
+        async with self._sessions() as session:
+            row = await session.get(RoleRow, (team_id, user_id))
+            return Role(row.role) if row else None
+
+    async def set_role(
+        self, team_id: str, user_id: str, role: Role, *, granted_by: str, at: datetime
+    ) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(RoleRow, (team_id, user_id))
+            if row is None:
+                session.add(
+                    RoleRow(
+                        team_id=team_id,
+                        user_id=user_id,
+                        role=role.value,
+                        granted_by=granted_by,
+                        granted_at=at,
+                    )
+                )
+            else:
+                row.role, row.granted_by, row.granted_at = role.value, granted_by, at
+
+    async def roles(self, team_id: str) -> list[tuple[str, Role]]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(RoleRow).where(RoleRow.team_id == team_id).order_by(RoleRow.user_id)
+            )
+            return [(row.user_id, Role(row.role)) for row in rows]
+
+    # -- audit ------------------------------------------------------------------------------
+
+    async def audit(self, entry: AuditEntry) -> None:
+        async with self._sessions.begin() as session:
+            session.add(
+                AuditRow(
+                    at=entry.at,
+                    team_id=entry.team_id,
+                    user_id=entry.user_id,
+                    action=entry.action,
+                    booking_number=entry.booking_number,
+                    outcome=entry.outcome,
+                    detail=entry.detail[:2000],
+                )
+            )
+
+    async def audit_log(self, *, booking_number: str | None = None) -> list[AuditEntry]:
+        async with self._sessions() as session:
+            query = select(AuditRow).order_by(AuditRow.id)
+            if booking_number is not None:
+                query = query.where(AuditRow.booking_number == booking_number)
+            return [
+                AuditEntry(
+                    at=row.at,
+                    team_id=row.team_id,
+                    user_id=row.user_id,
+                    action=row.action,
+                    booking_number=row.booking_number,
+                    outcome=row.outcome,
+                    detail=row.detail,
+                )
+                for row in await session.scalars(query)
+            ]
+
+    # -- create idempotency -----------------------------------------------------------------
+
+    async def claim_create(self, key: str, *, at: datetime) -> CreateClaim:
+        """Claim a create key. Fresh when nobody claimed it before; else its recorded state."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(
+                    IdempotencyRow(
+                        key=key, state="pending", booking_number=None, created_at=at, updated_at=at
+                    )
+                )
+            return CreateClaim(fresh=True, state="pending", booking_number=None)
+        except IntegrityError:
+            async with self._sessions() as session:
+                row = await session.get(IdempotencyRow, key)
+                assert row is not None
+                return CreateClaim(fresh=False, state=row.state, booking_number=row.booking_number)
+
+    async def finish_create(
+        self, key: str, *, state: str, booking_number: str | None, at: datetime
+    ) -> None:
+        """Record the outcome: done (with the booking), unknown, or failed (frees the key)."""
+        async with self._sessions.begin() as session:
+            if state == "failed":
+                await session.execute(delete(IdempotencyRow).where(IdempotencyRow.key == key))
+                return
+            row = await session.get(IdempotencyRow, key)
+            if row is not None:
+                row.state, row.booking_number, row.updated_at = state, booking_number, at
+
+    # -- booking notes ----------------------------------------------------------------------
+
+    async def note(self, booking_number: str) -> str | None:
+        async with self._sessions() as session:
+            row = await session.get(NoteRow, booking_number)
+            return row.text if row else None
+
+    async def set_note(self, booking_number: str, text: str, *, by: str, at: datetime) -> None:
+        """Set (or, with empty text, clear) a booking's notes."""
+        async with self._sessions.begin() as session:
+            row = await session.get(NoteRow, booking_number)
+            if not text.strip():
+                if row is not None:
+                    await session.delete(row)
+                return
+            if row is None:
+                session.add(
+                    NoteRow(booking_number=booking_number, text=text, updated_by=by, updated_at=at)
+                )
+            else:
+                row.text, row.updated_by, row.updated_at = text, by, at
+
+    # -- customer phone index ---------------------------------------------------------------
+
+    async def index_customer(
+        self, customer_id: str, *, name: str, phones: list[str], at: datetime
+    ) -> None:
+        digits = sorted({phone_digits(p) for p in phones if len(phone_digits(p)) >= 4})
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(CustomerIndexRow).where(CustomerIndexRow.customer_id == customer_id)
+            )
+            for value in digits:
+                session.add(
+                    CustomerIndexRow(
+                        customer_id=customer_id, phone_digits=value, name=name, updated_at=at
+                    )
+                )
+
+    async def customers_by_phone(self, phone: str) -> list[tuple[str, str]]:
+        """(customer id, name) whose phone ends with these digits (local or international)."""
+        digits = phone_digits(phone)
+        if len(digits) < 4:
+            return []
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(CustomerIndexRow).where(CustomerIndexRow.phone_digits.endswith(digits))
+            )
+            found = {(row.customer_id, row.name) for row in rows}
+            return sorted(found)
+
+    async def indexed_customers(self) -> int:
+        async with self._sessions() as session:
+            rows = await session.scalars(select(CustomerIndexRow.customer_id).distinct())
+            return len(list(rows))

@@ -1,0 +1,73 @@
+"""The bot's own tables (SQLAlchemy 2 typed declarative). Schema changes go through alembic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class RoleRow(Base):
+    """A person's role in one Slack workspace (viewer < staff < cashier < admin)."""
+
+    __tablename__ = "roles"
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    granted_by: Mapped[str] = mapped_column(String(32))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One write attempted from Slack: who, what, which booking, and what Bookeo said."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    booking_number: Mapped[str | None] = mapped_column(String(32), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # ok | denied | failed
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class IdempotencyRow(Base):
+    """A create submitted from a modal: the key in its private_metadata → the booking made."""
+
+    __tablename__ = "idempotency"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # pending | done | unknown
+    booking_number: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CustomerIndexRow(Base):
+    """Customers by phone: Bookeo's API cannot search by phone, so the bot keeps this index."""
+
+    __tablename__ = "customer_index"
+    __table_args__ = (UniqueConstraint("customer_id", "phone_digits"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    phone_digits: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NoteRow(Base):
+    """A booking's notes, written from Slack (Bookeo's API has no notes field)."""
+
+    __tablename__ = "booking_notes"
+    booking_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_customer_index_phone", CustomerIndexRow.phone_digits)

@@ -1,0 +1,180 @@
+"""FakeSlackAPI: a real HTTP server on loopback that answers like Slack's Web API.
+
+slack_sdk's AsyncWebClient reaches it through `base_url`; `response_url`s point at it too.
+It records every call, answers the methods the bot uses with Slack's shapes, can be told to
+fail (`ok: false` errors, 429 + Retry-After), and lists calls to methods it does not know.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Staged:
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class FakeSlackAPI:
+    KNOWN: ClassVar[frozenset[str]] = frozenset(
+        {
+            "auth.test",
+            "chat.postMessage",
+            "chat.update",
+            "chat.postEphemeral",
+            "chat.delete",
+            "views.open",
+            "views.update",
+            "views.push",
+            "views.publish",
+            "users.info",
+            "conversations.info",
+        }
+    )
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.unexpected: list[str] = []
+        self._staged: dict[str, deque[Staged]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._views = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.root = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/respond/{token}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.root = f"http://127.0.0.1:{port}"
+        self.base_url = f"{self.root}/api/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def response_url(self, token: str = "cmd") -> str:
+        return f"{self.root}/respond/{token}"
+
+    def stage(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        **body: Any,
+    ) -> None:
+        """The next `times` calls to `method` get this answer instead of the default."""
+        for _ in range(times):
+            self._staged[method].append(Staged(status, body, headers or {}))
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    async def wait_for(
+        self, method: str, count: int = 1, within: float = 5.0
+    ) -> list[dict[str, Any]]:
+        """Wait until `method` (or `respond:<token>`) has been called `count` times."""
+
+        def done() -> bool:
+            return len(self._seen(method)) >= count
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(done), within)
+            except TimeoutError:
+                raise AssertionError(
+                    f"{method} called {len(self._seen(method))} times, expected {count}; "
+                    f"calls: {[c.method for c in self.calls]}"
+                ) from None
+        return self._seen(method)
+
+    def _seen(self, method: str) -> list[dict[str, Any]]:
+        if method.startswith("respond:"):
+            return self.responses[method.removeprefix("respond:")]
+        return self.of(method)
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.content_type == "application/json":
+            args = json.loads(raw or "{}")
+        else:
+            args = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
+        self.calls.append(Call(method, args, dict(request.headers)))
+        if method not in self.KNOWN:
+            self.unexpected.append(method)
+        staged = self._staged[method].popleft() if self._staged[method] else None
+        if staged is not None and (staged.status != 200 or staged.body):
+            answer = web.json_response(
+                staged.body or {"ok": False, "error": "ratelimited"},
+                status=staged.status,
+                headers=staged.headers,
+            )
+        else:
+            answer = web.json_response(self._default(method, args))
+        async with self._changed:
+            self._changed.notify_all()
+        return answer
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        payload = json.loads(await request.text() or "{}")
+        self.responses[request.match_info["token"]].append(payload)
+        async with self._changed:
+            self._changed.notify_all()
+        return web.Response(text="ok")
+
+    def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+                "team_id": "T1",
+                "team": "Test",
+            }
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method in ("views.open", "views.push", "views.update", "views.publish"):
+            view = dict(_decode(args.get("view")) or {})
+            view["id"] = args.get("view_id") or f"V{next(self._views):04d}"
+            view["hash"] = f"h{next(self._views)}"
+            return {"ok": True, "view": view}
+        return {"ok": True}

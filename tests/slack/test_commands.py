@@ -1,0 +1,244 @@
+"""/bookeo commands through the real endpoint: signed requests in, fake Slack and sandbox out."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.app import BotApp
+from bot.sandbox import Sandbox
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_requests import SIGNING_SECRET, signed_headers, slash_command
+from tests.slack.conftest import ADMIN, CASHIER, STAFF, VIEWER, post, texts
+
+pytestmark = pytest.mark.asyncio
+
+
+async def run(
+    bot: BotApp,
+    slack: FakeSlackAPI,
+    text: str,
+    *,
+    user: str = STAFF,
+    token: str = "cmd",
+    replies: int = 1,
+) -> list[dict]:
+    body = slash_command(text, user=user, response_url=slack.response_url(token))
+    response = await post(bot, body)
+    assert response.status_code == 200
+    return await slack.wait_for(f"respond:{token}", replies)
+
+
+async def test_help_lists_every_subcommand(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    [reply] = await run(bot, fake_slack, "help")
+    shown = texts(reply)
+    for word in (
+        "find",
+        "today",
+        "tomorrow",
+        "upcoming",
+        "new",
+        "edit",
+        "cancel",
+        "pay",
+        "payments",
+        "customer",
+        "role",
+        "roles",
+    ):
+        assert f"/bookeo {word}" in shown
+    assert "Your role: *staff*" in shown
+    assert "sandbox" in reply["text"]
+
+
+async def test_unknown_subcommand_answers_in_the_ack(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    body = slash_command("frobnicate 12", user=STAFF, response_url=fake_slack.response_url())
+    response = await post(bot, body)
+    assert response.status_code == 200
+    assert "I don't know `frobnicate`" in response.text
+    assert "Did you mean `/bookeo find frobnicate 12`" in response.text
+    bad_args = await post(
+        bot, slash_command("upcoming 99", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Pick between 1 and 31 days" in bad_args.text and "/bookeo upcoming" in bad_args.text
+    assert sum(sandbox.calls.values()) == 0 or all("bookings" not in k for k in sandbox.calls)
+
+
+async def test_find_by_number_shows_the_card(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = next(
+        b
+        for b in sandbox.state.bookings.values()
+        if not b.canceled and sandbox.state.customers[b.customer_id].email
+    )
+    customer = sandbox.state.customers[booking.customer_id]
+    [progress_free] = await run(bot, fake_slack, booking.number, user=STAFF, token="staff")
+    card = texts(progress_free)
+    assert f"Booking {booking.number}" in card
+    assert sandbox.state.products[booking.product_id].name in card
+    assert customer.first_name in card
+    assert customer.email in card  # staff see contact details, ephemerally
+    assert '"booking_share"' in card and '"booking_cancel"' in card
+    [viewer] = await run(bot, fake_slack, f"find {booking.number}", user=VIEWER, token="viewer")
+    assert customer.first_name in texts(viewer)
+    assert customer.email not in texts(viewer)  # viewers do not
+
+
+async def test_find_by_email_name_and_phone(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer = next(
+        c
+        for c in sandbox.state.customers.values()
+        if c.phone and sum(1 for b in sandbox.state.bookings.values() if b.customer_id == c.id) >= 2
+    )
+    [by_email] = await run(bot, fake_slack, f"find {customer.email}", token="email")
+    numbers = {b.number for b in sandbox.state.bookings.values() if b.customer_id == customer.id}
+    shown = texts(by_email)
+    assert "booking_show" in shown  # a pick-list: several bookings
+    assert any(n in shown for n in numbers)
+    [by_phone] = await run(bot, fake_slack, f"find {customer.phone}", token="phone")
+    assert any(n in texts(by_phone) for n in numbers)
+    [by_name] = await run(bot, fake_slack, f"find {customer.last_name}", token="name")
+    assert any(n in texts(by_name) for n in numbers)
+    [nothing] = await run(bot, fake_slack, "find zzzz-nobody", token="none")
+    assert "No booking matches" in nothing["text"]
+
+
+async def test_today_lists_every_booking_of_the_day_by_slot(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    today = bot.deps.today()
+    expected = {
+        b.number
+        for b in sandbox.state.bookings.values()
+        if not b.canceled and b.start.astimezone(sandbox.tz).date() == today
+    }
+    assert len(expected) >= 3  # two walking tours and a kayak tour run every day
+    replies = await run(bot, fake_slack, "today", token="today")
+    await asyncio.sleep(0.2)
+    shown = " ".join(texts(r) for r in fake_slack.responses["today"])
+    assert all(f"`{n}`" in shown for n in expected)
+    assert "seats left" in shown
+    assert replies[0]["replace_original"] is True
+
+
+async def test_today_filtered_by_product_and_a_bad_product(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    [reply] = await run(bot, fake_slack, "tomorrow kayak", token="kayak")
+    assert "Sunset Kayak Tour" in texts(reply)
+    assert "Harbour Walking Tour" not in texts(reply)
+    [error] = await run(bot, fake_slack, "today submarine", token="bad")
+    assert "No product matches 'submarine'" in error["text"]
+
+
+async def test_payments_and_customer(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    number = next(p.booking_number for p in sandbox.state.payments.values())
+    [payments] = await run(bot, fake_slack, f"payments {number}", token="pay")
+    assert f"Payments for booking {number}" in texts(payments)
+    assert "Balance due" in texts(payments)
+    [customer] = await run(bot, fake_slack, f"customer {number}", token="cust", user=CASHIER)
+    booking = sandbox.state.bookings[number]
+    assert sandbox.state.customers[booking.customer_id].last_name in texts(customer)
+
+
+async def test_roles_are_managed_by_admins_only(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    [denied] = await run(bot, fake_slack, f"role <@{VIEWER}|v> admin", user=STAFF, token="deny")
+    assert "You need the *admin* role" in denied["text"]
+    [granted] = await run(bot, fake_slack, f"role <@{VIEWER}|v> cashier", user=ADMIN, token="ok")
+    assert "is now *cashier*" in granted["text"]
+    [listing] = await run(bot, fake_slack, "roles", user=VIEWER, token="list")
+    assert f"<@{VIEWER}> — cashier" in texts(listing)
+    audit = await bot.deps.store.audit_log()
+    assert [(a.action, a.outcome) for a in audit] == [
+        ("manage_roles", "denied"),
+        ("set_role", "ok"),
+    ]
+
+
+async def test_the_ack_does_not_wait_for_bookeo(fake_slack: FakeSlackAPI, tmp_path) -> None:
+    from bot.app import build_app
+    from bot.config import Settings
+
+    slow = Sandbox(seed=1, timezone="Australia/Sydney")
+    slow.faults.update({"latency_ms": 1500})
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.base_url,
+        database_url=f"sqlite:///{tmp_path}/b.db",
+        business_timezone="Australia/Sydney",
+    )
+    app = build_app(settings, sandbox=slow)
+    await app.start()
+    await asyncio.sleep(0)
+    started = time.perf_counter()
+    response = await post(
+        app, slash_command("1001", user=STAFF, response_url=fake_slack.response_url("slow"))
+    )
+    acked = time.perf_counter() - started
+    assert response.status_code == 200 and "Looking up 1001" in response.text
+    assert acked < 0.5, f"ack took {acked:.2f}s"
+    [reply] = await fake_slack.wait_for("respond:slow", within=10)
+    assert "Booking 1001" in texts(reply)
+    await app.stop()
+
+
+@pytest.mark.parametrize("problem", ["unsigned", "bad signature", "stale", "other secret"])
+async def test_requests_not_from_slack_are_refused(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox, problem: str
+) -> None:
+    body = slash_command("1001", user=ADMIN, response_url=fake_slack.response_url("forged"))
+    headers = signed_headers(body)
+    if problem == "unsigned":
+        headers = {"content-type": "application/x-www-form-urlencoded"}
+    elif problem == "bad signature":
+        headers["x-slack-signature"] = "v0=" + "0" * 64
+    elif problem == "stale":
+        headers = signed_headers(body, timestamp=int(time.time()) - 6 * 60)
+    else:
+        headers = signed_headers(body, secret="not-the-secret")
+    response = await post(bot, body, headers)
+    assert response.status_code == 401
+    await asyncio.sleep(0.1)
+    assert fake_slack.responses["forged"] == []
+    assert not any("bookings" in call for call in sandbox.calls)
+
+
+async def test_bookeo_down_gives_a_clear_message(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    sandbox.faults.update({"fail_next": 10})
+    [reply] = await run(bot, fake_slack, "1001", token="down")
+    assert "Bookeo is not answering right now" in reply["text"]
+    sandbox.faults.update({"fail_next": 0})
+    [missing] = await run(bot, fake_slack, "99999", token="missing")
+    assert "No booking matches" in missing["text"]
+
+
+async def test_a_busy_week_is_split_into_messages_within_limits(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    await run(bot, fake_slack, "upcoming 14 days", token="week")
+    await asyncio.sleep(0.3)
+    messages = fake_slack.responses["week"]
+    assert 1 <= len(messages) <= 5  # response_url allows 5 posts
+    for message in messages:
+        assert len(message["blocks"]) <= 50
+        for block in message["blocks"]:
+            if block["type"] == "section" and "text" in block:
+                assert len(block["text"]["text"]) <= 3000
+
+
+def _upcoming(sandbox: Sandbox) -> datetime:
+    return datetime.now(sandbox.tz) + timedelta(days=1)
