@@ -147,6 +147,14 @@ class Store:
                 assert row is not None
                 return CreateClaim(fresh=False, state=row.state, booking_number=row.booking_number)
 
+    async def peek_create(self, key: str) -> CreateClaim | None:
+        """The recorded state of a create key, without claiming it."""
+        async with self._sessions() as session:
+            row = await session.get(IdempotencyRow, key)
+            if row is None:
+                return None
+            return CreateClaim(fresh=False, state=row.state, booking_number=row.booking_number)
+
     async def finish_create(
         self, key: str, *, state: str, booking_number: str | None, at: datetime
     ) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import secrets
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -26,6 +26,7 @@ from bot.slack.permissions import audit, require
 from bot.slack.text import clip, escape
 from bot.slack.views.booking_form import FormState, create_view
 from bot.slack.views.modals import ModalMeta, message_view, result_view
+from bot.store import CreateClaim
 
 log = logging.getLogger("bot.slack.create")
 TITLE = "New booking"
@@ -58,11 +59,21 @@ async def open_create(
                 product = await deps.catalog.match(product_hint)
             except (AmbiguousProduct, UnknownProduct) as error:
                 raise UserFacingError(str(error)) from None
-            slots = await load_slots(deps, product, state.day, {})
-            state = replace(state, product=product, slots=slots)
+            state = await first_day_with_times(deps, replace(state, product=product))
         await modal.show(create_view(state, replace(meta, key=secrets.token_hex(16))))
     except Exception as error:
         await modal.fail(TITLE, error)
+
+
+async def first_day_with_times(deps: Deps, state: FormState, *, look_ahead: int = 7) -> FormState:
+    """The form on the first of the next days that has a free time (today if none has)."""
+    assert state.product is not None
+    for offset in range(look_ahead):
+        day = state.day + timedelta(days=offset)
+        slots = await load_slots(deps, state.product, day, state.people)
+        if slots:
+            return replace(state, day=day, slots=slots)
+    return replace(state, slots=[])
 
 
 async def create_state(view: dict[str, Any], deps: Deps) -> FormState:
@@ -124,6 +135,11 @@ async def on_create_submit(
     except PermissionDenied as denied:
         await ack(response_action="errors", errors={B.PRODUCT: denied.message[:150]})
         return
+    key = f"create:{meta.key or secrets.token_hex(16)}"
+    earlier = await deps.store.peek_create(key)
+    if earlier is not None:  # a double click or a retry: never a second booking
+        await _answer_repeat(ack, earlier)
+        return
     try:
         state = await create_state(view, deps)
     except BookeoError as error:
@@ -141,29 +157,9 @@ async def on_create_submit(
     if errors or chosen is None:
         await ack(response_action="errors", errors=errors)
         return
-    key = f"create:{meta.key or secrets.token_hex(16)}"
     claim = await deps.store.claim_create(key, at=deps.clock.now())
-    if not claim.fresh:
-        if claim.state == "done" and claim.booking_number:
-            await ack(
-                response_action="update",
-                view=message_view(
-                    TITLE, f"This booking was already created: *{escape(claim.booking_number)}*."
-                ),
-            )
-        elif claim.state == "pending":
-            await ack(
-                response_action="errors", errors={B.PRODUCT: "Already creating this booking…"}
-            )
-        else:
-            await ack(
-                response_action="update",
-                view=message_view(
-                    TITLE,
-                    ":warning: An earlier try may have created this booking. "
-                    "Look it up with `/bookeo find <customer>` before trying again.",
-                ),
-            )
+    if not claim.fresh:  # lost a race with a second submission
+        await _answer_repeat(ack, claim)
         return
     await ack(
         response_action="update",
@@ -250,3 +246,25 @@ async def on_create_submit(
         )
 
     after_ack(deps, client, body, rest(), name="create")
+
+
+async def _answer_repeat(ack: AsyncAck, claim: CreateClaim) -> None:
+    """The answer to a form submitted again: what became of the first submission."""
+    if claim.state == "done" and claim.booking_number:
+        await ack(
+            response_action="update",
+            view=message_view(
+                TITLE, f"This booking was already created: *{escape(claim.booking_number)}*."
+            ),
+        )
+    elif claim.state == "pending":
+        await ack(response_action="errors", errors={B.PRODUCT: "Already creating this booking…"})
+    else:
+        await ack(
+            response_action="update",
+            view=message_view(
+                TITLE,
+                ":warning: An earlier try may have created this booking. "
+                "Look it up with `/bookeo find <customer>` before trying again.",
+            ),
+        )

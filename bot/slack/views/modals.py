@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -113,15 +113,8 @@ def message_view(title: str, text: str, *, meta: ModalMeta | None = None) -> Vie
 
 
 def result_view(title: str, text: str, booking: Booking, options: CardOptions) -> View:
-    card = booking_card(
-        booking,
-        CardOptions(
-            tz=options.tz,
-            categories=options.categories,
-            show_contacts=options.show_contacts,
-            actions=False,
-        ),
-    )
+    """The outcome of a write: a line, then the booking's card (without buttons)."""
+    card = booking_card(booking, replace(options, actions=False, shareable=False))
     return modal(
         callback_id=Callback.LOADING,
         title=title,
