@@ -44,6 +44,10 @@ class Catalog:
         await self._refresh()
         return {c.id: c for c in self._categories}
 
+    async def category_names(self) -> dict[str, str]:
+        """People category id → name, for rendering."""
+        return {c.id: c.name for c in (await self.categories()).values()}
+
     async def product(self, product_id: str) -> Product | None:
         return next((p for p in await self.products() if p.product_id == product_id), None)
 

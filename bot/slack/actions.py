@@ -84,7 +84,7 @@ async def on_share(
 async def _share(body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
     _, user = _who(body)
     booking = await deps.bookeo.bookings.get(_value(body), expand_customer=True)
-    categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+    categories = await deps.catalog.category_names()
     # A channel post: never contact details; the card keeps its buttons.
     options = CardOptions(tz=deps.tz, categories=categories, show_contacts=False, shareable=False)
     blocks = [b.to_dict() for b in booking_card(booking, options)]

@@ -111,7 +111,7 @@ async def _find(
     if not result.bookings:
         shown = message_view("Find a booking", f":mag: No booking matches *{escape(query)}*.")
     elif len(result.bookings) == 1:
-        categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+        categories = await deps.catalog.category_names()
         options = CardOptions(
             tz=deps.tz,
             categories=categories,

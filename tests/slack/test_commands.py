@@ -242,3 +242,45 @@ async def test_a_busy_week_is_split_into_messages_within_limits(
 
 def _upcoming(sandbox: Sandbox) -> datetime:
     return datetime.now(sandbox.tz) + timedelta(days=1)
+
+
+HOSTILE = [
+    "",
+    " ",
+    "\u0000",
+    "\t\n",
+    "find " + "x" * 5000,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE roles; --",
+    "cancel -1",
+    "pay 1e9",
+    "🚀🚀🚀",
+    "today\ntomorrow",
+    "role <@U1> admin extra",
+    'find "unclosed',
+    "upcoming -3",
+    "upcoming 3 weeks",
+    "customer @",
+    "<!channel>",
+    "find <@U1>",
+    "new " + "é" * 300,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_hostile_text_always_gets_an_answer(
+    bot: BotApp, fake_slack: FakeSlackAPI, text: str
+) -> None:
+    token = f"h{abs(hash(text))}"
+    response = await post(
+        bot, slash_command(text, user=VIEWER, response_url=fake_slack.response_url(token))
+    )
+    assert response.status_code == 200
+    assert "Traceback" not in response.text
+    if response.content:
+        assert response.text.strip()  # the ack already says something
+    else:
+        await fake_slack.wait_for("views.open")  # only a modal command answers with a modal
+    await bot.deps.drain()
+    for reply in fake_slack.responses[token]:
+        assert "Traceback" not in texts(reply) and "Something went wrong" not in texts(reply)

@@ -185,7 +185,7 @@ async def _find(query: str, *, respond: AsyncRespond, deps: Deps, show_contacts:
 async def respond_card(
     booking: Booking, *, respond: AsyncRespond, deps: Deps, show_contacts: bool
 ) -> None:
-    categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+    categories = await deps.catalog.category_names()
     options = CardOptions(
         tz=deps.tz, categories=categories, show_contacts=show_contacts, shareable=True
     )
@@ -215,7 +215,7 @@ async def _schedule(parsed: Schedule, *, respond: AsyncRespond, deps: Deps) -> N
     last_day = first_day + timedelta(days=parsed.days - 1)
     span = f"{first_day:%a %d %b}" + (f" – {last_day:%a %d %b}" if parsed.days > 1 else "")
     title = f"{parsed.label} · {span}" + (f" · {product.name}" if product else "")
-    categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+    categories = await deps.catalog.category_names()
     messages = schedule_messages(groups, title=title, tz=deps.tz, categories=categories)
     for index, blocks in enumerate(messages):
         await respond(replace_original=index == 0, text=title, blocks=[b.to_dict() for b in blocks])

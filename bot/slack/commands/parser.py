@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.permissions import Role
 
 MAX_DAYS = 31
-_BOOKING = re.compile(r"\A#?([A-Za-z0-9][A-Za-z0-9-]{0,31})\Z")
+_BOOKING = re.compile(r"\A#?(\d[\d-]{0,31})\Z")  # Bookeo numbers are numeric-looking
 _MENTION = re.compile(r"\A<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bookeo.models import Booking
 from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import PermissionDenied, after_ack, user_message
 from bot.slack.ids import Block
-from bot.slack.modals.common import OpenModal, field, refresh_card
+from bot.slack.modals.common import OpenModal, field, open_booking_modal, refresh_card
 from bot.slack.permissions import audit, require
 from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions
@@ -29,28 +31,21 @@ async def open_cancel(
     user_id: str,
     meta: ModalMeta,
 ) -> None:
-    modal = await OpenModal.open(client, trigger_id, TITLE)
-    try:
-        await require(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            permission=Permission.CANCEL,
-            booking_number=meta.booking,
-        )
-        assert meta.booking is not None
-        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
-        if booking.canceled:
-            await modal.show(
-                message_view(
-                    TITLE, f"Booking {escape(booking.booking_number)} is already canceled."
-                )
-            )
-            return
-        categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
-        await modal.show(cancel_view(booking, meta, tz=deps.tz, categories=categories))
-    except Exception as error:  # shown in the modal; the person can close and retry
-        await modal.fail(TITLE, error)
+    async def build(booking: Booking) -> View:
+        categories = await deps.catalog.category_names()
+        return cancel_view(booking, meta, tz=deps.tz, categories=categories)
+
+    await open_booking_modal(
+        client,
+        deps,
+        trigger_id=trigger_id,
+        team_id=team_id,
+        user_id=user_id,
+        meta=meta,
+        title=TITLE,
+        permission=Permission.CANCEL,
+        build=build,
+    )
 
 
 async def on_cancel_submit(

@@ -4,6 +4,7 @@ write, refresh the card that launched it and say who did what in its thread."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -15,8 +16,9 @@ from bot.bookeo import BookeoError
 from bot.bookeo.models import Booking
 from bot.permissions import Permission, allows
 from bot.slack.deps import Deps
-from bot.slack.errors import user_message
-from bot.slack.permissions import role_of
+from bot.slack.errors import UserFacingError, user_message
+from bot.slack.permissions import require, role_of
+from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.slack.views.modals import ModalMeta, loading_view, message_view
 
@@ -49,6 +51,39 @@ class OpenModal:
 
     async def fail(self, title: str, error: BaseException, *, write: bool = False) -> None:
         await self.show(message_view(title, user_message(error, write=write)))
+
+
+async def open_booking_modal(
+    client: AsyncWebClient,
+    deps: Deps,
+    *,
+    trigger_id: str,
+    team_id: str,
+    user_id: str,
+    meta: ModalMeta,
+    title: str,
+    permission: Permission,
+    build: Callable[[Booking], Awaitable[View]],
+    allow_canceled: bool = False,
+) -> None:
+    """Open at once, then check the role, read the booking and show the form (or why not)."""
+    modal = await OpenModal.open(client, trigger_id, title)
+    try:
+        await require(
+            deps,
+            team_id=team_id,
+            user_id=user_id,
+            permission=permission,
+            booking_number=meta.booking,
+        )
+        if meta.booking is None:
+            raise UserFacingError("No booking was given.")
+        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
+        if booking.canceled and not allow_canceled:
+            raise UserFacingError(f"Booking {escape(booking.booking_number)} is canceled.")
+        await modal.show(await build(booking))
+    except Exception as error:  # shown in the modal; the person can close and retry
+        await modal.fail(title, error)
 
 
 def meta_from_action(body: dict[str, Any], booking_number: str) -> ModalMeta:
@@ -85,7 +120,7 @@ def field(view: dict[str, Any], block_id: str) -> Any:
 
 async def card_options(deps: Deps, team_id: str, user_id: str, *, in_channel: bool) -> CardOptions:
     role = await role_of(deps, team_id, user_id)
-    categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+    categories = await deps.catalog.category_names()
     return CardOptions(
         tz=deps.tz,
         categories=categories,

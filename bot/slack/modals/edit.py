@@ -16,7 +16,7 @@ from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import PermissionDenied, UserFacingError, after_ack, user_message
 from bot.slack.ids import Block as B
-from bot.slack.modals.common import OpenModal, card_options, refresh_card
+from bot.slack.modals.common import OpenModal, card_options, open_booking_modal, refresh_card
 from bot.slack.modals.form import load_slots, read_state, validate_booking
 from bot.slack.permissions import audit, require
 from bot.slack.text import escape, when
@@ -60,27 +60,23 @@ async def open_edit(
     user_id: str,
     meta: ModalMeta,
 ) -> None:
-    modal = await OpenModal.open(client, trigger_id, TITLE)
-    try:
-        await require(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            permission=Permission.EDIT,
-            booking_number=meta.booking,
-        )
-        assert meta.booking is not None
-        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
-        if booking.canceled:
-            raise UserFacingError(
-                f"Booking {escape(booking.booking_number)} is canceled; it cannot be changed."
-            )
+    async def build(booking: Booking) -> View:
         state = await _state(deps, booking)
         assert state.product is not None
         slots = await load_slots(deps, state.product, state.day, state.people, booking=booking)
-        await modal.show(edit_view(booking, replace(state, slots=slots), meta))
-    except Exception as error:
-        await modal.fail(TITLE, error)
+        return edit_view(booking, replace(state, slots=slots), meta)
+
+    await open_booking_modal(
+        client,
+        deps,
+        trigger_id=trigger_id,
+        team_id=team_id,
+        user_id=user_id,
+        meta=meta,
+        title=TITLE,
+        permission=Permission.EDIT,
+        build=build,
+    )
 
 
 async def edit_state(view: dict[str, Any], deps: Deps) -> tuple[Booking, FormState]:

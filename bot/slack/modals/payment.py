@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.bookeo.models import Money, NewPayment, PaymentMethod
+from bot.bookeo.models import Booking, Money, NewPayment, PaymentMethod
 from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import PermissionDenied, after_ack, user_message
 from bot.slack.ids import Block
-from bot.slack.modals.common import OpenModal, field, refresh_card
+from bot.slack.modals.common import OpenModal, field, open_booking_modal, refresh_card
 from bot.slack.permissions import audit, require
 from bot.slack.text import amount as format_amount
 from bot.slack.text import escape
@@ -42,27 +44,25 @@ async def open_payment(
     user_id: str,
     meta: ModalMeta,
 ) -> None:
-    modal = await OpenModal.open(client, trigger_id, TITLE)
-    try:
-        await require(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            permission=Permission.PAY,
-            booking_number=meta.booking,
-        )
-        assert meta.booking is not None
-        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
-        categories = {c.id: c.name for c in (await deps.catalog.categories()).values()}
+    async def build(booking: Booking) -> View:
         currency = booking.price.total_gross.currency if booking.price else "USD"
-        meta = ModalMeta(
-            **{**meta.__dict__, "key": secrets.token_hex(16), "extra": {"currency": currency}}
-        )
-        await modal.show(
-            pay_view(booking, meta, tz=deps.tz, categories=categories, now=deps.clock.now())
-        )
-    except Exception as error:
-        await modal.fail(TITLE, error)
+        form = replace(meta, key=secrets.token_hex(16), extra={"currency": currency})
+        categories = await deps.catalog.category_names()
+        return pay_view(booking, form, tz=deps.tz, categories=categories, now=deps.clock.now())
+
+    # A canceled booking can still take a refund, so it is not refused here.
+    await open_booking_modal(
+        client,
+        deps,
+        trigger_id=trigger_id,
+        team_id=team_id,
+        user_id=user_id,
+        meta=meta,
+        title=TITLE,
+        permission=Permission.PAY,
+        build=build,
+        allow_canceled=True,
+    )
 
 
 def read_payment(
@@ -140,9 +140,7 @@ async def on_pay_submit(
         return
     if refund:
         # A second, explicit confirmation before a refund is recorded.
-        pending = ModalMeta(
-            **{**meta.__dict__, "extra": {"currency": currency, "payment": payment.to_json_dict()}}
-        )
+        pending = replace(meta, extra={"currency": currency, "payment": payment.to_json_dict()})
         await ack(
             response_action="push",
             view=refund_confirm_view(

@@ -1,0 +1,98 @@
+"""The /bookeo parser: every text gives a request or a usage line, never anything else."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.permissions import Role
+from bot.slack.commands.parser import (
+    SUBCOMMANDS,
+    CustomerLookup,
+    Find,
+    Help,
+    ListRoles,
+    New,
+    OnBooking,
+    Schedule,
+    SetRole,
+    UsageError,
+    parse,
+)
+
+words = st.sampled_from(
+    [s.name for s in SUBCOMMANDS] + ["", "#12", "<@U1|x>", "staff", "3", "days"]
+)
+texts = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(words, st.text(max_size=20)), max_size=6).map(" ".join),
+)
+
+
+@given(texts)
+def test_any_text_parses_or_says_what_is_wrong(text: str) -> None:
+    outcome: object
+    try:
+        outcome = parse(text)
+    except UsageError as error:
+        outcome = error
+    if isinstance(outcome, UsageError):
+        assert outcome.message.strip()
+        assert len(outcome.message) < 300
+        assert outcome.usage is None or outcome.usage.startswith("/bookeo ")
+    else:
+        parsed_types = (
+            Help | Find | Schedule | New | OnBooking | CustomerLookup | SetRole | ListRoles
+        )
+        assert isinstance(outcome, parsed_types)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Help()),
+        ("help", Help()),
+        ("1234", Find("1234")),
+        ("#1234", Find("1234")),
+        ("find Ada Lovelace", Find("Ada Lovelace")),
+        ("find +1 (555) 010-0199", Find("+1 (555) 010-0199")),
+        ("today", Schedule("Today", 0, 1)),
+        ("tomorrow sunset kayak", Schedule("Tomorrow", 1, 1, "sunset kayak")),
+        ("upcoming", Schedule("Next 7 days", 0, 7)),
+        ("upcoming 3 days walking", Schedule("Next 3 days", 0, 3, "walking")),
+        ("upcoming 10d", Schedule("Next 10 days", 0, 10)),
+        ("new", New()),
+        ("new Wine Tasting", New("Wine Tasting")),
+        ("edit 1234", OnBooking("edit", "1234")),
+        ("CANCEL #1234", OnBooking("cancel", "1234")),
+        ("pay 1234", OnBooking("pay", "1234")),
+        ("payments 1234", OnBooking("payments", "1234")),
+        ("customer ada@example.com", CustomerLookup("ada@example.com")),
+        ("role <@U0123ABC|sam> Cashier", SetRole("U0123ABC", Role.CASHIER)),
+        ("roles", ListRoles()),
+    ],
+)
+def test_what_each_subcommand_means(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("smith", "Did you mean `/bookeo find smith`?"),
+        ("find", "Tell me what to look for"),
+        ("upcoming 0", "between 1 and 31"),
+        ("cancel", "one booking number"),
+        ("cancel 12 13", "one booking number"),
+        ("pay ../../etc", "one booking number"),
+        ("customer bob", "booking number or an email"),
+        ("role sam staff", "Mention the person"),
+        ("role <@U1> overlord", "`overlord` is not a role"),
+        ("roles everyone", "takes nothing"),
+    ],
+)
+def test_mistakes_are_explained(text: str, says: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse(text)
+    assert says in caught.value.message
