@@ -15,6 +15,7 @@ from bot.schedule import fetch_schedule
 from bot.slack.deps import Deps
 from bot.slack.errors import after_ack, user_message
 from bot.slack.ids import Block as B
+from bot.slack.ids import Callback
 from bot.slack.modals.common import field
 from bot.slack.modals.create import open_create
 from bot.slack.permissions import role_of
@@ -119,7 +120,7 @@ async def _find(
             show_contacts=allows(role, Permission.SEE_CONTACTS),
         )
         shown = modal(
-            callback_id="find_result",
+            callback_id=Callback.FIND_RESULT,
             title="Find a booking",
             blocks=booking_card(result.bookings[0], options),
         )
@@ -127,5 +128,5 @@ async def _find(
         blocks = pick_list(result.bookings, query=query, tz=deps.tz, truncated=result.truncated)
         for block in blocks:
             block.accessory = None  # type: ignore[attr-defined]
-        shown = modal(callback_id="find_result", title="Find a booking", blocks=blocks)
+        shown = modal(callback_id=Callback.FIND_RESULT, title="Find a booking", blocks=blocks)
     await client.views_update(view_id=view_id, view=shown)

@@ -23,7 +23,6 @@ class Action(StrEnum):
     HOME_FIND = "home_find_booking"
     CREATE_PRODUCT = "create_product"
     CREATE_DATE = "create_date"
-    CREATE_SLOT = "create_slot"
     CREATE_PEOPLE = "create_people"
     CREATE_CUSTOMER = "create_customer"
     EDIT_DATE = "edit_date"
@@ -39,6 +38,7 @@ class Callback(StrEnum):
     REFUND_CONFIRM = "booking_refund_confirm_modal"
     FIND = "booking_find_modal"
     LOADING = "booking_loading_modal"
+    FIND_RESULT = "booking_find_result_modal"
 
 
 class Block(StrEnum):

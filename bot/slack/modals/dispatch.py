@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -16,18 +15,24 @@ from bot.slack.modals.create import create_form, on_create_submit, on_customer_o
 from bot.slack.modals.edit import edit_form, on_edit_submit
 from bot.slack.views.modals import ModalMeta
 
+if TYPE_CHECKING:
+    from bot.slack import Binder
 
-def register(app: AsyncApp) -> None:
+if TYPE_CHECKING:
+    from bot.slack import Binder
+
+
+def register(bind: Binder) -> None:
     for action in (
         Action.CREATE_PRODUCT,
         Action.CREATE_DATE,
         Action.CREATE_PEOPLE,
         Action.EDIT_DATE,
     ):
-        app.action(action)(on_form_change)
-    app.options(Action.CREATE_CUSTOMER)(on_customer_options)
-    app.view(Callback.CREATE)(on_create_submit)
-    app.view(Callback.EDIT)(on_edit_submit)
+        bind.action(action, on_form_change)
+    bind.options(Action.CREATE_CUSTOMER, on_customer_options)
+    bind.view(Callback.CREATE, on_create_submit)
+    bind.view(Callback.EDIT, on_edit_submit)
 
 
 async def on_form_change(
