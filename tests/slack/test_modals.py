@@ -439,3 +439,103 @@ async def test_find_from_home(bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sa
     result = await shown(fake_slack, 1)
     assert f"Booking {number_}" in texts(result)
     await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize(
+    ("action", "callback"),
+    [
+        (Action.EDIT, "booking_edit_modal"),
+        (Action.PAY, "booking_pay_modal"),
+        (Action.CANCEL, "booking_cancel_modal"),
+    ],
+)
+async def test_card_buttons_open_their_modals(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox, action: str, callback: str
+) -> None:
+    booking = upcoming_booking(sandbox)
+    await post(
+        bot,
+        block_action(
+            action, booking.number, user=ADMIN, response_url=fake_slack.response_url("card")
+        ),
+    )
+    [opened] = await fake_slack.wait_for("views.open")
+    assert "Loading from Bookeo" in texts(opened)
+    view = await shown(fake_slack, 1)
+    assert view["callback_id"] == callback
+    assert json.loads(view["private_metadata"])["response_url"] == fake_slack.response_url("card")
+
+
+async def test_show_and_customer_buttons(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = next(iter(sandbox.state.bookings.values()))
+    await post(
+        bot,
+        block_action(
+            Action.SHOW, booking.number, user=STAFF, response_url=fake_slack.response_url("show")
+        ),
+    )
+    [card] = await fake_slack.wait_for("respond:show")
+    assert card["replace_original"] and f"Booking {booking.number}" in texts(card)
+    await post(
+        bot,
+        block_action(
+            Action.CUSTOMER, booking.number, user=STAFF, response_url=fake_slack.response_url("who")
+        ),
+    )
+    [customer] = await fake_slack.wait_for("respond:who")
+    assert sandbox.state.customers[booking.customer_id].last_name in texts(customer)
+    assert customer["replace_original"] is False
+
+
+async def test_new_from_home(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    await post(bot, block_action(Action.HOME_NEW, "", user=STAFF))
+    await fake_slack.wait_for("views.open")
+    form = await shown(fake_slack, 1)
+    assert form["callback_id"] == "booking_create_modal"
+
+
+async def test_a_failing_bookeo_shows_in_the_modal(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = upcoming_booking(sandbox)
+    sandbox.faults.update({"fail_next": 5})
+    view = await command_modal(bot, fake_slack, f"cancel {booking.number}", user=STAFF)
+    assert "Bookeo is not answering right now" in texts(view)
+    assert view["title"]["text"] == "Cancel booking"
+    sandbox.faults.update({"fail_next": 0})
+    # A write that Bookeo refuses is reported too, and nothing is half-done.
+    form = await command_modal(bot, fake_slack, f"cancel {booking.number}", user=STAFF)
+    sandbox.state.cancel_booking(booking.number, agent="someone else", reason=None)
+    await submit(bot, form, {B.REASON: text_input("late")}, user=STAFF)
+    result = await shown(fake_slack, len(fake_slack.of("views.update")) + 1)
+    assert "already canceled" in texts(result)
+    [entry] = await bot.deps.store.audit_log(booking_number=booking.number)
+    assert entry.outcome == "failed"
+
+
+async def test_a_slack_rate_limit_is_waited_out(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = upcoming_booking(sandbox)
+    fake_slack.stage(
+        "chat.update", status=429, headers={"Retry-After": "1"}, ok=False, error="ratelimited"
+    )
+    await post(
+        bot,
+        block_action(
+            Action.CANCEL,
+            booking.number,
+            user=STAFF,
+            channel="CB",
+            message_ts="1.000001",
+            ephemeral=False,
+        ),
+    )
+    await fake_slack.wait_for("views.open")
+    view = await shown(fake_slack, 1)
+    await submit(bot, view, {B.REASON: text_input("")}, user=STAFF)
+    updates = await fake_slack.wait_for("chat.update", 2, within=8)
+    assert updates[0] == updates[1]  # the same update, sent again after Retry-After
+    await fake_slack.wait_for("chat.postMessage")
