@@ -21,6 +21,9 @@ from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import SANDBOX_NOTICE, Settings
 from bot.lookup import CustomerIndexer, Lookup
+from bot.relay.delivery import Delivery
+from bot.relay.intake import Intake
+from bot.relay.registration import ensure_webhooks
 from bot.sandbox import Sandbox
 from bot.slack import register
 from bot.slack.client import make_web_client
@@ -30,6 +33,7 @@ from bot.web import build_asgi
 
 log = logging.getLogger("bot.app")
 SANDBOX_BASE_URL = "https://sandbox.bookeo.invalid/v2"
+SANDBOX_BOT_URL = "https://bookeo-bot.sandbox.invalid"
 
 
 @dataclass
@@ -39,11 +43,16 @@ class BotApp:
     bolt: AsyncApp
     asgi: Starlette
     sandbox: Sandbox | None
+    delivery: Delivery
+    intake: Intake
 
     async def start(self) -> None:
         await self.deps.store.upgrade()
         if self.sandbox is not None:
             log.warning(SANDBOX_NOTICE)
+        self.delivery.start()
+        if self.sandbox is not None or self.settings.public_url is not None:
+            self.deps.spawn(self._register_webhooks(), name="webhook-registration")
         # The phone index fills in the background; lookups by phone build it if asked first.
         self.deps.spawn(self._index_customers(), name="customer-index")
 
@@ -53,7 +62,18 @@ class BotApp:
         except Exception:  # a failed warm-up is retried on the first phone lookup
             log.warning("could not build the customer phone index at start", exc_info=True)
 
+    async def _register_webhooks(self) -> None:
+        try:
+            notes = await ensure_webhooks(self.deps.bookeo, self.intake.url_for)
+        except Exception:
+            log.warning("could not register Bookeo webhooks; will retry later", exc_info=True)
+            return
+        for note in notes:
+            for admin in self.settings.bot_admins:
+                await self.bolt.client.chat_postMessage(channel=admin, text=f":warning: {note}")
+
     async def stop(self) -> None:
+        await self.delivery.stop()
         await self.deps.drain()
         await self.deps.bookeo.aclose()
         await self.deps.store.aclose()
@@ -61,7 +81,7 @@ class BotApp:
             await self.sandbox.aclose()
 
     async def ready(self) -> bool:
-        return await self.deps.store.ping()
+        return self.delivery.running and await self.deps.store.ping()
 
 
 def build_app(
@@ -93,17 +113,31 @@ def build_app(
             transport=bookeo_transport,
         )
     store = Store(make_engine(settings.database_url))
+    slack = slack_client or make_web_client(settings)
+    catalog = Catalog(bookeo)
+    delivery = Delivery(
+        store=store, bookeo=bookeo, catalog=catalog, slack=slack, clock=clock, settings=settings
+    )
+    if sandbox is not None:
+        secret, base = sandbox.secret_key, SANDBOX_BOT_URL
+    else:
+        assert settings.bookeo_secret_key is not None
+        secret = settings.bookeo_secret_key.get_secret_value()
+        base = str(settings.public_url) if settings.public_url else "https://bot.invalid"
+    intake = Intake(store=store, clock=clock, secret_key=secret, base_url=base, wake=delivery.wake)
     indexer = CustomerIndexer(bookeo, store, clock)
     deps = Deps(
         settings=settings,
         bookeo=bookeo,
         store=store,
-        catalog=Catalog(bookeo),
+        catalog=catalog,
         lookup=Lookup(bookeo, store, indexer, clock),
         indexer=indexer,
         clock=clock,
         tz=settings.timezone,
         on_sandbox=sandbox is not None,
+        delivery=delivery,
+        intake=intake,
     )
     bolt = AsyncApp(
         # The token rides in the client (make_web_client); Bolt takes it from there.
@@ -112,14 +146,29 @@ def build_app(
             if settings.slack_signing_secret
             else None
         ),
-        client=slack_client or make_web_client(settings),
+        client=slack,
         process_before_response=False,
         logger=logging.getLogger("bot.bolt"),
     )
     register(bolt, deps)
     bot: BotApp
     asgi = build_asgi(
-        bolt, ready=lambda: bot.ready(), on_start=lambda: bot.start(), on_stop=lambda: bot.stop()
+        bolt,
+        webhooks=intake.handle,
+        ready=lambda: bot.ready(),
+        on_start=lambda: bot.start(),
+        on_stop=lambda: bot.stop(),
     )
-    bot = BotApp(settings=settings, deps=deps, bolt=bolt, asgi=asgi, sandbox=sandbox)
+    bot = BotApp(
+        settings=settings,
+        deps=deps,
+        bolt=bolt,
+        asgi=asgi,
+        sandbox=sandbox,
+        delivery=delivery,
+        intake=intake,
+    )
+    if sandbox is not None:
+        # The in-process sandbox delivers its webhooks straight into this app.
+        sandbox.sender.set_transport(httpx.ASGITransport(app=asgi))
     return bot

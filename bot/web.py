@@ -16,6 +16,7 @@ from starlette.routing import Route
 def build_asgi(
     bolt: AsyncApp,
     *,
+    webhooks: Callable[[Request], Awaitable[Response]],
     ready: Callable[[], Awaitable[bool]],
     on_start: Callable[[], Awaitable[None]] | None = None,
     on_stop: Callable[[], Awaitable[None]] | None = None,
@@ -45,6 +46,7 @@ def build_asgi(
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/bookeo/webhooks/{domain}/{type}", webhooks, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],

@@ -8,10 +8,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.app import BotApp, build_app
 from bot.bookeo import BookeoClient
+from bot.config import Settings
+from bot.permissions import Role
 from bot.sandbox import DEFAULT_API_KEY, DEFAULT_SECRET_KEY, Sandbox
 from tests.fakes.openapi import ValidatingTransport
 from tests.fakes.receiver import WebhookReceiver
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_requests import SIGNING_SECRET, TEAM
 
 _OUR_PREFIXES = (
     "SLACK_",
@@ -99,3 +104,38 @@ async def client(
         sleep=sleeps,
     ) as bookeo:
         yield bookeo
+
+
+ADMIN, STAFF, CASHIER, VIEWER = "UADMIN", "USTAFF", "UCASHIER", "UVIEWER"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlackAPI]:
+    server = FakeSlackAPI()
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.unexpected == [], (
+        f"the bot called Slack methods the fake does not know: {server.unexpected}"
+    )
+
+
+@pytest.fixture
+async def bot(fake_slack: FakeSlackAPI, sandbox: Sandbox, tmp_path) -> AsyncIterator[BotApp]:
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.base_url,
+        database_url=f"sqlite:///{tmp_path}/bot.db",
+        business_timezone="Australia/Sydney",
+        bot_admins=ADMIN,
+    )
+    app = build_app(settings, sandbox=sandbox)
+    await app.start()
+    await app.deps.drain()  # start-up work: webhook registration, the phone index
+    now = app.deps.clock.now()
+    for user, role in ((STAFF, Role.STAFF), (CASHIER, Role.CASHIER)):
+        await app.deps.store.set_role(TEAM, user, role, granted_by=ADMIN, at=now)
+    yield app
+    await app.stop()

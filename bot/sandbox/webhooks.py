@@ -61,7 +61,9 @@ class WebhookSender:
         self._state = state
         self._secret_key = secret_key
         self._faults = faults
+        self._timeout = timeout
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._retired: list[httpx.AsyncClient] = []
         self._attempts = attempts
         self._retry_delay = retry_delay
         self._block_after = block_after
@@ -71,6 +73,11 @@ class WebhookSender:
         self._queues: dict[str, asyncio.Queue[tuple[str, dict[str, Any] | None]]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self.log: list[DeliveryRecord] = []
+
+    def set_transport(self, transport: httpx.AsyncBaseTransport) -> None:
+        """Send later deliveries through `transport` (e.g. straight into an in-process bot)."""
+        self._retired.append(self._http)
+        self._http = httpx.AsyncClient(transport=transport, timeout=self._timeout)
 
     def notify(self, domain: str, type: str, item_id: str, item: dict[str, Any] | None) -> None:
         """Queue a delivery to the webhook registered for (domain, type), if any."""
@@ -94,7 +101,8 @@ class WebhookSender:
         for task in self._workers.values():
             task.cancel()
         await asyncio.gather(*self._workers.values(), return_exceptions=True)
-        await self._http.aclose()
+        for client in [*self._retired, self._http]:
+            await client.aclose()
 
     async def _work(self, webhook_id: str, queue: asyncio.Queue[Any]) -> None:
         while True:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.bookeo import BookeoClient
@@ -17,6 +17,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.lookup import CustomerIndexer, Lookup
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.relay.delivery import Delivery
+    from bot.relay.intake import Intake
 
 log = logging.getLogger("bot.slack")
 
@@ -32,6 +36,8 @@ class Deps:
     clock: Clock
     tz: ZoneInfo
     on_sandbox: bool
+    delivery: Delivery | None = None
+    intake: Intake | None = None
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def today(self) -> date:

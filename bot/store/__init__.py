@@ -1,6 +1,15 @@
 """The bot's persistence: SQLAlchemy 2 async (SQLite by default, PostgreSQL to scale out)."""
 
 from .engine import async_url, make_engine
+from .relay import InboxItem, Subscription
 from .repository import AuditEntry, CreateClaim, Store
 
-__all__ = ["AuditEntry", "CreateClaim", "Store", "async_url", "make_engine"]
+__all__ = [
+    "AuditEntry",
+    "CreateClaim",
+    "InboxItem",
+    "Store",
+    "Subscription",
+    "async_url",
+    "make_engine",
+]

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.permissions import Role
 
 from . import migrate
+from .relay import RelayRepository
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 
 
@@ -48,6 +49,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.relay = RelayRepository(self._sessions)
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)

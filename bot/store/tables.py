@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -71,3 +71,57 @@ class NoteRow(Base):
 
 
 Index("ix_customer_index_phone", CustomerIndexRow.phone_digits)
+
+
+class InboxRow(Base):
+    """A webhook delivery, stored before Bookeo gets its 2xx; it leaves only when delivered
+    (state done) or dead-lettered with a reason."""
+
+    __tablename__ = "inbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(String(128), unique=True)
+    domain: Mapped[str] = mapped_column(String(32))
+    type: Mapped[str] = mapped_column(String(32))
+    booking_number: Mapped[str | None] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    body: Mapped[str] = mapped_column(Text)
+    previous_lost: Mapped[bool] = mapped_column(Boolean)
+    state: Mapped[str] = mapped_column(String(16))  # pending | done | dead
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class BookingStateRow(Base):
+    """The last state of a booking the relay delivered, to say what changed next time."""
+
+    __tablename__ = "booking_states"
+    booking_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    snapshot: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    kinds: Mapped[str] = mapped_column(String(100))
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    product_name: Mapped[str | None] = mapped_column(String(200))
+    within_hours: Mapped[int | None] = mapped_column(Integer)
+    quiet: Mapped[str | None] = mapped_column(String(16))
+    broadcast: Mapped[bool] = mapped_column(Boolean)
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CardRow(Base):
+    """Where a booking's living card is: one per (booking, channel)."""
+
+    __tablename__ = "cards"
+    booking_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ts: Mapped[str] = mapped_column(String(32))
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

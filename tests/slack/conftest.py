@@ -5,53 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.app import BotApp, build_app
-from bot.config import Settings
-from bot.permissions import Role
-from bot.sandbox import Sandbox
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_requests import SIGNING_SECRET, TEAM, signed_headers
+from bot.app import BotApp
+from tests.conftest import ADMIN, CASHIER, STAFF, VIEWER
+from tests.fakes.slack_requests import signed_headers
 
-ADMIN, STAFF, CASHIER, VIEWER = "UADMIN", "USTAFF", "UCASHIER", "UVIEWER"
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlackAPI]:
-    server = FakeSlackAPI()
-    await server.start()
-    yield server
-    await server.stop()
-    assert server.unexpected == [], (
-        f"the bot called Slack methods the fake does not know: {server.unexpected}"
-    )
-
-
-@pytest.fixture
-async def bot(fake_slack: FakeSlackAPI, sandbox: Sandbox, tmp_path) -> AsyncIterator[BotApp]:
-    settings = Settings(
-        _env_file=None,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.base_url,
-        database_url=f"sqlite:///{tmp_path}/bot.db",
-        business_timezone="Australia/Sydney",
-        bot_admins=ADMIN,
-    )
-    app = build_app(settings, sandbox=sandbox)
-    await app.start()
-    now = app.deps.clock.now()
-    for user, role in ((STAFF, Role.STAFF), (CASHIER, Role.CASHIER)):
-        await app.deps.store.set_role(TEAM, user, role, granted_by=ADMIN, at=now)
-    yield app
-    await app.deps.drain()
-    await app.deps.bookeo.aclose()
-    await app.deps.store.aclose()
+__all__ = ["ADMIN", "CASHIER", "STAFF", "VIEWER", "post", "texts"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,8 +17,11 @@ from bot.slack.commands.parser import (
     ListRoles,
     New,
     OnBooking,
+    Parsed,
     Schedule,
     SetRole,
+    Subscribe,
+    Unsubscribe,
     UsageError,
     parse,
 )
@@ -42,10 +47,7 @@ def test_any_text_parses_or_says_what_is_wrong(text: str) -> None:
         assert len(outcome.message) < 300
         assert outcome.usage is None or outcome.usage.startswith("/bookeo ")
     else:
-        parsed_types = (
-            Help | Find | Schedule | New | OnBooking | CustomerLookup | SetRole | ListRoles
-        )
-        assert isinstance(outcome, parsed_types)
+        assert isinstance(outcome, get_args(Parsed))
 
 
 @pytest.mark.parametrize(
@@ -71,6 +73,13 @@ def test_any_text_parses_or_says_what_is_wrong(text: str) -> None:
         ("customer ada@example.com", CustomerLookup("ada@example.com")),
         ("role <@U0123ABC|sam> Cashier", SetRole("U0123ABC", Role.CASHIER)),
         ("roles", ListRoles()),
+        ("subscribe", Subscribe(frozenset({"created", "changed", "canceled", "payments"}))),
+        (
+            'subscribe created,canceled product:"Sunset Kayak" within:2d quiet:22:00-07:00 broadcast:off',
+            Subscribe(frozenset({"created", "canceled"}), "Sunset Kayak", 48, "22:00-07:00", False),
+        ),
+        ("unsubscribe", Unsubscribe()),
+        ("unsubscribe #4", Unsubscribe(4)),
     ],
 )
 def test_what_each_subcommand_means(text: str, expected: object) -> None:
@@ -90,6 +99,10 @@ def test_what_each_subcommand_means(text: str, expected: object) -> None:
         ("role sam staff", "Mention the person"),
         ("role <@U1> overlord", "`overlord` is not a role"),
         ("roles everyone", "takes nothing"),
+        ("subscribe everything", "`everything` is not one of"),
+        ("subscribe within:soon", "hours or days"),
+        ("subscribe quiet:late", "two times"),
+        ("unsubscribe some", "subscription number"),
     ],
 )
 def test_mistakes_are_explained(text: str, says: str) -> None:

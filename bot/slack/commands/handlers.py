@@ -20,14 +20,19 @@ from bot.slack.commands.parser import (
     Find,
     Help,
     ListRoles,
+    ListSubscriptions,
     New,
     OnBooking,
     Parsed,
     Schedule,
     SetRole,
+    Status,
+    Subscribe,
+    Unsubscribe,
     UsageError,
     parse,
 )
+from bot.slack.commands.relay import answer_relay
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, after_ack
 from bot.slack.permissions import audit, require, role_of
@@ -67,7 +72,7 @@ async def on_bookeo(
         work = modals.open_for_command(parsed, command=command, client=client, deps=deps)
     else:
         await ack(response_type="ephemeral", text=_progress(parsed))
-        work = answer(parsed, command=command, respond=respond, deps=deps)
+        work = answer(parsed, command=command, respond=respond, client=client, deps=deps)
     after_ack(deps, client, command, work, name=f"bookeo {text[:20]}")
 
 
@@ -86,7 +91,12 @@ def _progress(parsed: Parsed) -> str:
 
 
 async def answer(
-    parsed: Parsed, *, command: dict[str, Any], respond: AsyncRespond, deps: Deps
+    parsed: Parsed,
+    *,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
 ) -> None:
     team, user = command["team_id"], command["user_id"]
     role = await role_of(deps, team, user)
@@ -152,6 +162,9 @@ async def answer(
             text="Roles",
             blocks=[b.to_dict() for b in roles_blocks(assigned, deps.settings.bot_admins)],
         )
+        return
+    if isinstance(parsed, Subscribe | Unsubscribe | ListSubscriptions | Status):
+        await answer_relay(parsed, command=command, respond=respond, client=client, deps=deps)
         return
     raise UserFacingError("That command is not available here.")
 

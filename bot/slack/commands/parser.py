@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.permissions import Role
@@ -74,7 +75,46 @@ class ListRoles:
     pass
 
 
-Parsed = Help | Find | Schedule | New | OnBooking | CustomerLookup | SetRole | ListRoles
+@dataclass(frozen=True)
+class Subscribe:
+    kinds: frozenset[str]
+    product: str | None = None
+    within_hours: int | None = None
+    quiet: str | None = None
+    broadcast: bool = True
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    subscription_id: int | None = None  # None: every subscription of the channel
+
+
+@dataclass(frozen=True)
+class ListSubscriptions:
+    pass
+
+
+@dataclass(frozen=True)
+class Status:
+    pass
+
+
+Parsed = (
+    Help
+    | Find
+    | Schedule
+    | New
+    | OnBooking
+    | CustomerLookup
+    | SetRole
+    | ListRoles
+    | Subscribe
+    | Unsubscribe
+    | ListSubscriptions
+    | Status
+)
+KINDS = ("created", "changed", "canceled", "payments")
+_QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
 
 
 @dataclass(frozen=True)
@@ -123,6 +163,18 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "/bookeo role @sam cashier",
     ),
     Subcommand("roles", "roles", "who has which role", "/bookeo roles"),
+    Subcommand(
+        "subscribe",
+        'subscribe [created,changed,canceled,payments] [product:"…"] '
+        "[within:48h] [quiet:22:00-07:00] [broadcast:off]",
+        "post booking changes in this channel (admins)",
+        '/bookeo subscribe created,canceled product:"Sunset Kayak" within:48h',
+    ),
+    Subcommand(
+        "unsubscribe", "unsubscribe [all | ID]", "stop them (admins)", "/bookeo unsubscribe"
+    ),
+    Subcommand("subscriptions", "subscriptions", "what this channel gets", "/bookeo subscriptions"),
+    Subcommand("status", "status", "the relay: last delivery, backlog, webhooks", "/bookeo status"),
     Subcommand("help", "help", "this list", "/bookeo help"),
 )
 _BY_NAME = {s.name: s for s in SUBCOMMANDS}
@@ -231,7 +283,71 @@ def _help(_name: str, _rest: list[str]) -> Parsed:
     return Help()
 
 
+def _subscribe(name: str, rest: list[str]) -> Parsed:
+    kinds: set[str] = set()
+    options: dict[str, str] = {}
+    for word in rest:
+        key, sep, value = word.partition(":")
+        if sep and key.lower() in ("product", "within", "quiet", "broadcast"):
+            options[key.lower()] = value.strip()
+            continue
+        for kind in word.lower().split(","):
+            if kind not in KINDS:
+                raise UsageError(
+                    f"`{clip_word(kind or word)}` is not one of {', '.join(KINDS)}.", usage_of(name)
+                )
+            kinds.add(kind)
+    within = None
+    if "within" in options:
+        match = re.fullmatch(r"(\d{1,4})([hd])", options["within"].lower())
+        if match is None:
+            raise UsageError(
+                "Write `within:` as hours or days, like `within:48h` or `within:3d`.",
+                usage_of(name),
+            )
+        within = int(match.group(1)) * (24 if match.group(2) == "d" else 1)
+        if not 1 <= within <= 24 * 90:
+            raise UsageError("`within:` must be between 1 hour and 90 days.", usage_of(name))
+    quiet = options.get("quiet")
+    if quiet is not None and not _QUIET.match(quiet):
+        raise UsageError("Write `quiet:` as two times, like `quiet:22:00-07:00`.", usage_of(name))
+    broadcast = options.get("broadcast", "on").lower()
+    if broadcast not in ("on", "off"):
+        raise UsageError("`broadcast:` is on or off.", usage_of(name))
+    product = options.get("product") or None
+    return Subscribe(
+        kinds=frozenset(kinds or KINDS),
+        product=product,
+        within_hours=within,
+        quiet=quiet,
+        broadcast=broadcast == "on",
+    )
+
+
+def _unsubscribe(name: str, rest: list[str]) -> Parsed:
+    if not rest or rest == ["all"]:
+        return Unsubscribe()
+    if len(rest) == 1 and rest[0].lstrip("#").isdigit():
+        return Unsubscribe(int(rest[0].lstrip("#")))
+    raise UsageError(
+        "Give a subscription number (see `/bookeo subscriptions`) or `all`.", usage_of(name)
+    )
+
+
+def _no_arguments(kind: Callable[[], Parsed]) -> Callable[[str, list[str]], Parsed]:
+    def parse_(name: str, rest: list[str]) -> Parsed:
+        if rest:
+            raise UsageError(f"`{name}` takes nothing after it.", usage_of(name))
+        return kind()
+
+    return parse_
+
+
 _PARSERS = {
+    "subscribe": _subscribe,
+    "unsubscribe": _unsubscribe,
+    "subscriptions": _no_arguments(ListSubscriptions),
+    "status": _no_arguments(Status),
     "find": _find,
     "today": _day,
     "tomorrow": _day,

@@ -1,0 +1,113 @@
+"""What changed in a booking between two deliveries, in words for a card's thread (pure)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from bot.bookeo.models import Booking
+from bot.slack.text import amount, escape, when
+
+
+def snapshot(booking: Booking) -> dict[str, Any]:
+    """The facts the relay compares, as JSON-ready values."""
+    price = booking.price
+    return {
+        "start": booking.start_time.isoformat() if booking.start_time else None,
+        "end": booking.end_time.isoformat() if booking.end_time else None,
+        "product": booking.product_name or booking.product_id,
+        "people": {
+            n.people_category_id: n.number for n in booking.participants.numbers if n.number
+        },
+        "customer": booking.customer.full_name if booking.customer else booking.customer_id,
+        "paid": format(price.total_paid.amount, "f") if price else None,
+        "currency": price.total_paid.currency if price else None,
+        "canceled": booking.canceled,
+    }
+
+
+def dumps(facts: dict[str, Any]) -> str:
+    return json.dumps(facts, sort_keys=True)
+
+
+def loads(text: str | None) -> dict[str, Any] | None:
+    return json.loads(text) if text else None
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # created | moved | people | customer | paid | canceled | removed
+    text: str
+
+
+def diff(
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    *,
+    tz: tzinfo,
+    categories: dict[str, str],
+) -> list[Change]:
+    """The changes from `old` to `new` (None: never seen / removed from Bookeo)."""
+    if new is None:
+        return [Change("removed", "was removed from Bookeo")]
+    if old is None:
+        return [Change("created", "new booking")]
+    changes = []
+    if new["canceled"] and not old["canceled"]:
+        changes.append(Change("canceled", "canceled"))
+    if (old["start"], old["end"]) != (new["start"], new["end"]) and new["start"]:
+        before = when(_dt(old["start"]), _dt(old["end"]), tz)
+        after = when(_dt(new["start"]), _dt(new["end"]), tz)
+        changes.append(Change("moved", f"moved from {before} to {after}"))
+    if old["people"] != new["people"]:
+        changes.append(
+            Change(
+                "people",
+                f"party {_people(old['people'], categories)} → "
+                f"{_people(new['people'], categories)}",
+            )
+        )
+    if old["customer"] != new["customer"]:
+        changes.append(Change("customer", f"customer is now {escape(str(new['customer']))}"))
+    if old["paid"] != new["paid"] and new["paid"] is not None:
+        delta = Decimal(new["paid"]) - Decimal(old["paid"] or 0)
+        verb = "paid" if delta > 0 else "refunded"
+        changes.append(
+            Change(
+                "paid",
+                f"{verb} {amount(abs(delta), new['currency'])} "
+                f"(total paid {amount(Decimal(new['paid']), new['currency'])})",
+            )
+        )
+    return changes
+
+
+def sentence(changes: list[Change], *, agent: str | None, deleted_unclear: bool = False) -> str:
+    """One thread line: what changed and, when known, who changed it."""
+    if deleted_unclear:
+        return (
+            ":no_entry: Canceled or removed in Bookeo"
+            + (f" by {escape(agent)}" if agent else "")
+            + "."
+        )
+    text = "; ".join(c.text for c in changes) or "updated in Bookeo"
+    emoji = {
+        "canceled": ":no_entry:",
+        "moved": ":arrows_counterclockwise:",
+        "paid": ":moneybag:",
+        "created": ":new:",
+        "removed": ":wastebasket:",
+    }.get(changes[0].kind if changes else "", ":pencil2:")
+    by = f" — by {escape(agent)}" if agent else ""
+    return f"{emoji} {text[0].upper()}{text[1:]}{by}."
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _people(numbers: dict[str, int], categories: dict[str, str]) -> str:
+    return ", ".join(f"{n} {categories.get(c, c)}" for c, n in sorted(numbers.items())) or "no one"

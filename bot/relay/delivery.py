@@ -1,0 +1,241 @@
+"""The delivery worker: drains the inbox, one booking at a time, into living cards.
+
+For each booking with pending deliveries it takes them all at once (a burst of changes to one
+booking coalesces into one update), reads the booking's latest state, says what changed
+against the last state it delivered, and for each matching subscription posts the card (first
+time in that channel) or updates it in place and adds one thread line. Items leave the inbox
+only when delivered; failures are retried with backoff and dead-lettered after too many.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.bookeo import BookeoClient, NotFound
+from bot.bookeo.models import Booking
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.config import Settings
+from bot.relay.changes import diff, dumps, loads, sentence, snapshot
+from bot.relay.routing import Target, kinds_of, route
+from bot.slack.views.cards import CardOptions, booking_card, card_text
+from bot.store import InboxItem, Store
+
+log = logging.getLogger("bot.relay.delivery")
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "missing_scope",
+        "account_inactive",
+        "invalid_auth",
+        "restricted_action",
+    }
+)
+MAX_ATTEMPTS = 8
+
+
+class Delivery:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        bookeo: BookeoClient,
+        catalog: Catalog,
+        slack: AsyncWebClient,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self._store = store
+        self._bookeo = bookeo
+        self._catalog = catalog
+        self._slack = slack
+        self._clock = clock
+        self._settings = settings
+        self._tz = settings.timezone
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.delivered = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="relay-delivery")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                worked = await self.drain_once()
+            except Exception:
+                log.exception("delivery pass failed")
+                worked = False
+            if not worked:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+
+    async def drain_once(self) -> bool:
+        """Deliver what is due; True when there was anything."""
+        items = await self._store.relay.due(now=self._clock.now())
+        if not items:
+            return False
+        groups: dict[str, list[InboxItem]] = {}
+        for item in items:
+            groups.setdefault(item.booking_number or f"#{item.id}", []).append(item)
+        for key, group in groups.items():
+            if self._stopping:
+                break
+            await self._deliver_group(key, group)
+        return True
+
+    async def drain(self, *, rounds: int = 50) -> None:
+        """Deliver until nothing is due (tests and shutdown)."""
+        for _ in range(rounds):
+            if not await self.drain_once():
+                return
+
+    async def _deliver_group(self, key: str, items: list[InboxItem]) -> None:
+        ids = [item.id for item in items]
+        try:
+            if key.startswith("#"):
+                await self._store.relay.done(ids)  # nothing we can route (e.g. a customer event)
+                return
+            await self._deliver_booking(key, items)
+            await self._store.relay.done(ids)
+            self.delivered += len(items)
+        except Exception as error:
+            attempts = max(item.attempts for item in items) + 1
+            reason = f"{type(error).__name__}: {error}"
+            if attempts >= MAX_ATTEMPTS:
+                log.error("dead-lettering %d deliveries of booking %s: %s", len(ids), key, reason)
+                await self._store.relay.dead(ids, reason=reason)
+            else:
+                wait = timedelta(seconds=min(2**attempts, 300))
+                log.warning("delivery of booking %s failed (%s); retry in %s", key, reason, wait)
+                await self._store.relay.retry(ids, at=self._clock.now() + wait, reason=reason)
+
+    async def _deliver_booking(self, number: str, items: list[InboxItem]) -> None:
+        booking = await self._latest(number, items)
+        categories = await self._catalog.category_names()
+        old = loads(await self._store.relay.state_of(number))
+        new = snapshot(booking) if booking is not None else None
+        changes = diff(old, new, tz=self._tz, categories=categories)
+        if not changes:
+            return  # a repeat of what the cards already show (diff names created/removed too)
+        events = [(item.domain, item.type) for item in items]
+        paid_only = bool(changes) and all(c.kind == "paid" for c in changes)
+        kinds = kinds_of(events, canceled=bool(new and new["canceled"]), paid_only=paid_only)
+        subscriptions = await self._store.relay.subscriptions()
+        now = self._clock.now()
+        targets = route(
+            subscriptions,
+            kinds=kinds,
+            product_id=booking.product_id if booking else "",
+            start=booking.start_time if booking else None,
+            now=now,
+            tz=self._tz,
+        )
+        deleted_unclear = booking is None
+        line = sentence(changes, agent=_agent(booking, changes), deleted_unclear=deleted_unclear)
+        for target in targets:
+            await self._to_channel(target, number, booking, line)
+        if new is not None:
+            await self._store.relay.save_state(number, dumps(new), at=now)
+
+    async def _latest(self, number: str, items: list[InboxItem]) -> Booking | None:
+        """The booking as the newest delivery shows it, or as Bookeo has it now."""
+        for item in reversed(items):
+            if item.domain != "bookings":
+                continue
+            body = json.loads(item.body)
+            if isinstance(body.get("item"), dict):
+                try:
+                    return Booking.model_validate(body["item"])
+                except ValueError:
+                    break
+            break
+        try:
+            return await self._bookeo.bookings.get(number, expand_customer=True)
+        except NotFound:
+            return None  # really removed (a bookings/deleted without an item)
+
+    async def _to_channel(
+        self, target: Target, number: str, booking: Booking | None, line: str
+    ) -> None:
+        channel = target.subscription.channel_id
+        ts = await self._store.relay.card(number, channel)
+        try:
+            if booking is not None:
+                options = CardOptions(
+                    tz=self._tz,
+                    categories=await self._catalog.category_names(),
+                    show_contacts=False,
+                    shareable=False,
+                )
+                blocks = [b.to_dict() for b in booking_card(booking, options)]
+                text = card_text(booking, options)
+                if ts is None:
+                    posted = await self._slack.chat_postMessage(
+                        channel=channel, blocks=blocks, text=text
+                    )
+                    ts = str(posted["ts"])
+                    await self._store.relay.save_card(number, channel, ts, at=self._clock.now())
+                    return  # the first card in a channel says it all; changes go in its thread
+                else:
+                    await self._slack.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
+            if ts is not None:
+                await self._slack.chat_postMessage(
+                    channel=channel, thread_ts=ts, text=line, reply_broadcast=target.broadcast
+                )
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            if code in PERMANENT:
+                await self._pause(channel, code)
+                return
+            raise
+
+    async def _pause(self, channel: str, code: str) -> None:
+        paused = await self._store.relay.pause(channel, code)
+        if not paused:
+            return  # already paused: the admins were told the first time
+        text = (
+            f":warning: Booking updates for <#{channel}> are paused: Slack says `{code}`. "
+            f"Invite me there (`/invite @Bookeo`), then `/bookeo subscribe` again."
+        )
+        for admin in self._settings.bot_admins:
+            try:
+                await self._slack.chat_postMessage(channel=admin, text=text)
+            except SlackApiError:
+                log.warning("could not tell admin %s about a paused subscription", admin)
+
+
+def _agent(booking: Booking | None, changes: list[Any]) -> str | None:
+    if booking is None:
+        return None
+    if any(c.kind == "canceled" for c in changes) and booking.cancelation_agent:
+        return booking.cancelation_agent
+    if any(c.kind == "created" for c in changes):
+        return booking.creation_agent
+    return booking.last_change_agent

@@ -1,0 +1,95 @@
+"""`POST /bookeo/webhooks/{domain}/{type}`: verify, store in the inbox, answer — nothing more.
+
+The delivery is durable before Bookeo hears 2xx; Slack is never called here, so a slow or
+down Slack cannot make Bookeo's 5 s run out. Bad signatures get 401 and are never stored;
+verified bodies of an unexpected shape are kept as dead letters (with the reason) and
+acknowledged, so Bookeo does not block the webhook over them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot.bookeo import InvalidSignature, MalformedDelivery
+from bot.bookeo.webhooks import HEADER_MESSAGE_ID, parse_event, verify_signature
+from bot.clock import Clock
+from bot.store import Store
+
+log = logging.getLogger("bot.relay.intake")
+_BOOKING_IN_DESCRIPTION = re.compile(r"\bBooking\s+#?(\d+)", re.IGNORECASE)
+
+
+class Intake:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        clock: Clock,
+        secret_key: str,
+        base_url: str,
+        wake: Callable[[], None],
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._secret_key = secret_key
+        self._base_url = base_url.rstrip("/")
+        self._wake = wake
+        self.counts: Counter[str] = Counter()
+
+    def url_for(self, domain: str, type: str) -> str:
+        """The URL registered with Bookeo (and signed by it) for a domain and type."""
+        return f"{self._base_url}/bookeo/webhooks/{domain}/{type}"
+
+    async def handle(self, request: Request) -> Response:
+        domain, type_ = request.path_params["domain"], request.path_params["type"]
+        raw = await request.body()
+        url = self.url_for(domain, type_) + (f"?{request.url.query}" if request.url.query else "")
+        headers = dict(request.headers)
+        try:
+            verify_signature(secret_key=self._secret_key, headers=headers, url=url, body=raw)
+        except InvalidSignature as refused:
+            self.counts["rejected"] += 1
+            log.warning("webhook refused (%s) for %s/%s", refused.reason, domain, type_)
+            return JSONResponse({"error": "invalid signature"}, status_code=401)
+        message_id = headers.get(HEADER_MESSAGE_ID.lower(), "")
+        dead_reason = None
+        booking_number = None
+        lost = False
+        try:
+            event = parse_event(raw, headers, domain=domain, type=type_)
+            lost = event.previous_message_lost
+            booking_number = booking_of(event.domain.value, event.item_id, event.item)
+        except MalformedDelivery as malformed:
+            dead_reason = malformed.reason
+            self.counts["malformed"] += 1
+        new = await self._store.relay.receive(
+            message_id=message_id,
+            domain=domain,
+            type=type_,
+            booking_number=booking_number,
+            body=raw.decode("utf-8", errors="replace"),
+            previous_lost=lost,
+            at=self._clock.now(),
+            dead_reason=dead_reason,
+        )
+        self.counts["duplicate" if not new else "accepted"] += 1
+        if new and dead_reason is None:
+            self._wake()
+        return JSONResponse({"ok": True, "duplicate": not new})
+
+
+def booking_of(domain: str, item_id: str, item: object) -> str | None:
+    """The booking a delivery is about: the item itself, or the booking a payment paid."""
+    if domain == "bookings":
+        return item_id
+    description = getattr(item, "description", None)
+    if domain == "payments" and isinstance(description, str):
+        match = _BOOKING_IN_DESCRIPTION.search(description)
+        return match.group(1) if match else None
+    return None

@@ -1,0 +1,89 @@
+"""Subscriptions and relay status (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.bookeo.models import Webhook
+from bot.slack.text import clip, escape
+from bot.store import Subscription
+
+
+def describe(sub: Subscription) -> str:
+    parts = [", ".join(sorted(sub.kinds))]
+    if sub.product_name:
+        parts.append(f"product *{escape(sub.product_name)}*")
+    if sub.within_hours:
+        parts.append(f"starting within {sub.within_hours} h")
+    if sub.quiet:
+        parts.append(f"quiet {sub.quiet}")
+    if not sub.broadcast:
+        parts.append("no broadcast")
+    line = f"`#{sub.id}` <#{sub.channel_id}>: " + " · ".join(parts)
+    if sub.paused_reason:
+        line += f" — :double_vertical_bar: *paused* (`{escape(sub.paused_reason)}`)"
+    return line
+
+
+def subscriptions_blocks(subs: list[Subscription], *, scope: str) -> list[Block]:
+    if not subs:
+        return [
+            SectionBlock(
+                text=f"No subscriptions {scope}. An admin can add one: `/bookeo subscribe`."
+            )
+        ]
+    lines = "\n".join(describe(s) for s in subs)
+    return [
+        SectionBlock(text=clip(f"*Subscriptions {scope}*\n{lines}", 3000)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Remove one with `/bookeo unsubscribe ID`, or all of this channel's with "
+                    "`/bookeo unsubscribe`."
+                )
+            ]
+        ),
+    ]
+
+
+def status_blocks(
+    *,
+    last_received: datetime | None,
+    backlog: dict[str, int],
+    dead: list[tuple[str, str, str]],
+    paused: list[Subscription],
+    webhooks: list[Webhook] | None,
+    rejected: int,
+    tz: tzinfo,
+) -> list[Block]:
+    last = f"{last_received.astimezone(tz):%d %b %H:%M:%S}" if last_received else "never"
+    facts = [
+        f"*Last delivery from Bookeo:* {last}",
+        f"*Waiting to be delivered:* {backlog.get('pending', 0)}"
+        f" · *delivered:* {backlog.get('done', 0)} · *dead letters:* {backlog.get('dead', 0)}"
+        f" · *refused (bad signature):* {rejected}",
+    ]
+    for message_id, kind, reason in dead:
+        facts.append(
+            f"• dead letter `{escape(message_id[:36])}` ({kind}): {escape(clip(reason, 200))}"
+        )
+    if paused:
+        facts.append(
+            "*Paused:* "
+            + ", ".join(f"<#{s.channel_id}> (`{escape(s.paused_reason or '')}`)" for s in paused)
+        )
+    if webhooks is None:
+        facts.append("*Webhooks:* could not ask Bookeo right now")
+    elif not webhooks:
+        facts.append("*Webhooks:* none registered — set PUBLIC_URL so the bot can register them")
+    else:
+        for hook in webhooks:
+            state = (
+                f":warning: blocked since {hook.blocked_time:%d %b %H:%M}"
+                if hook.blocked_time
+                else "ok"
+            )
+            facts.append(f"• `{hook.domain}/{hook.type}` → {escape(hook.url)} — {state}")
+    return [SectionBlock(text=clip("\n".join(facts), 3000))]

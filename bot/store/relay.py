@@ -1,0 +1,278 @@
+"""The relay's tables: the inbox, last known booking states, subscriptions, living cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .tables import BookingStateRow, CardRow, InboxRow, SubscriptionRow
+
+KINDS = ("created", "changed", "canceled", "payments")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    team_id: str
+    channel_id: str
+    kinds: frozenset[str]
+    product_id: str | None
+    product_name: str | None
+    within_hours: int | None
+    quiet: str | None  # "22:00-07:00" in the business's time zone
+    broadcast: bool
+    paused_reason: str | None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    id: int
+    message_id: str
+    domain: str
+    type: str
+    booking_number: str | None
+    body: str
+    previous_lost: bool
+    attempts: int
+    received_at: datetime
+
+
+def _subscription(row: SubscriptionRow) -> Subscription:
+    return Subscription(
+        id=row.id,
+        team_id=row.team_id,
+        channel_id=row.channel_id,
+        kinds=frozenset(k for k in row.kinds.split(",") if k),
+        product_id=row.product_id,
+        product_name=row.product_name,
+        within_hours=row.within_hours,
+        quiet=row.quiet,
+        broadcast=row.broadcast,
+        paused_reason=row.paused_reason,
+    )
+
+
+class RelayRepository:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    # -- inbox ------------------------------------------------------------------------------
+
+    async def receive(
+        self,
+        *,
+        message_id: str,
+        domain: str,
+        type: str,
+        booking_number: str | None,
+        body: str,
+        previous_lost: bool,
+        at: datetime,
+        dead_reason: str | None = None,
+    ) -> bool:
+        """Store a delivery; False when its message id was already stored (no second effect)."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(
+                    InboxRow(
+                        message_id=message_id,
+                        domain=domain,
+                        type=type,
+                        booking_number=booking_number,
+                        received_at=at,
+                        body=body,
+                        previous_lost=previous_lost,
+                        state="dead" if dead_reason else "pending",
+                        attempts=0,
+                        next_attempt_at=at,
+                        reason=dead_reason or "",
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def due(self, *, now: datetime, limit: int = 200) -> list[InboxItem]:
+        """Pending items whose time has come, oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(InboxRow)
+                .where(InboxRow.state == "pending", InboxRow.next_attempt_at <= now)
+                .order_by(InboxRow.id)
+                .limit(limit)
+            )
+            return [
+                InboxItem(
+                    id=r.id,
+                    message_id=r.message_id,
+                    domain=r.domain,
+                    type=r.type,
+                    booking_number=r.booking_number,
+                    body=r.body,
+                    previous_lost=r.previous_lost,
+                    attempts=r.attempts,
+                    received_at=r.received_at,
+                )
+                for r in rows
+            ]
+
+    async def done(self, ids: list[int]) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(update(InboxRow).where(InboxRow.id.in_(ids)).values(state="done"))
+
+    async def retry(self, ids: list[int], *, at: datetime, reason: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(InboxRow)
+                .where(InboxRow.id.in_(ids))
+                .values(attempts=InboxRow.attempts + 1, next_attempt_at=at, reason=reason[:2000])
+            )
+
+    async def dead(self, ids: list[int], *, reason: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(InboxRow)
+                .where(InboxRow.id.in_(ids))
+                .values(state="dead", reason=reason[:2000])
+            )
+
+    async def backlog(self) -> dict[str, int]:
+        async with self._sessions() as session:
+            rows = await session.execute(
+                select(InboxRow.state, func.count()).group_by(InboxRow.state)
+            )
+            return {str(state): int(count) for state, count in rows}
+
+    async def dead_letters(self, *, limit: int = 5) -> list[tuple[str, str, str]]:
+        """(message id, domain/type, reason) of the latest dead letters."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(InboxRow)
+                .where(InboxRow.state == "dead")
+                .order_by(InboxRow.id.desc())
+                .limit(limit)
+            )
+            return [(r.message_id, f"{r.domain}/{r.type}", r.reason) for r in rows]
+
+    async def last_received(self) -> datetime | None:
+        async with self._sessions() as session:
+            result: datetime | None = await session.scalar(select(func.max(InboxRow.received_at)))
+            return result
+
+    # -- booking states ---------------------------------------------------------------------
+
+    async def state_of(self, booking_number: str) -> str | None:
+        async with self._sessions() as session:
+            row = await session.get(BookingStateRow, booking_number)
+            return row.snapshot if row else None
+
+    async def save_state(self, booking_number: str, snapshot: str, *, at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(BookingStateRow, booking_number)
+            if row is None:
+                session.add(
+                    BookingStateRow(booking_number=booking_number, snapshot=snapshot, updated_at=at)
+                )
+            else:
+                row.snapshot, row.updated_at = snapshot, at
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        created_by: str,
+        at: datetime,
+        kinds: frozenset[str],
+        product_id: str | None,
+        product_name: str | None,
+        within_hours: int | None,
+        quiet: str | None,
+        broadcast: bool,
+    ) -> Subscription:
+        async with self._sessions.begin() as session:
+            row = SubscriptionRow(
+                team_id=team_id,
+                channel_id=channel_id,
+                kinds=",".join(k for k in KINDS if k in kinds),
+                product_id=product_id,
+                product_name=product_name,
+                within_hours=within_hours,
+                quiet=quiet,
+                broadcast=broadcast,
+                created_by=created_by,
+                created_at=at,
+            )
+            session.add(row)
+            await session.flush()
+            return _subscription(row)
+
+    async def subscriptions(
+        self, *, team_id: str | None = None, channel_id: str | None = None
+    ) -> list[Subscription]:
+        async with self._sessions() as session:
+            query = select(SubscriptionRow).order_by(SubscriptionRow.id)
+            if team_id is not None:
+                query = query.where(SubscriptionRow.team_id == team_id)
+            if channel_id is not None:
+                query = query.where(SubscriptionRow.channel_id == channel_id)
+            return [_subscription(row) for row in await session.scalars(query)]
+
+    async def unsubscribe(
+        self, *, team_id: str, channel_id: str, subscription_id: int | None = None
+    ) -> int:
+        async with self._sessions.begin() as session:
+            query = delete(SubscriptionRow).where(
+                SubscriptionRow.team_id == team_id, SubscriptionRow.channel_id == channel_id
+            )
+            if subscription_id is not None:
+                query = query.where(SubscriptionRow.id == subscription_id)
+            result = await session.execute(query)
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def pause(self, channel_id: str, reason: str) -> list[Subscription]:
+        """Pause every active subscription of a channel; returns those newly paused."""
+        async with self._sessions.begin() as session:
+            rows = list(
+                await session.scalars(
+                    select(SubscriptionRow).where(
+                        SubscriptionRow.channel_id == channel_id,
+                        SubscriptionRow.paused_reason.is_(None),
+                    )
+                )
+            )
+            for row in rows:
+                row.paused_reason = reason
+            return [_subscription(row) for row in rows]
+
+    async def resume(self, channel_id: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(SubscriptionRow)
+                .where(SubscriptionRow.channel_id == channel_id)
+                .values(paused_reason=None)
+            )
+
+    # -- cards ------------------------------------------------------------------------------
+
+    async def card(self, booking_number: str, channel_id: str) -> str | None:
+        async with self._sessions() as session:
+            row = await session.get(CardRow, (booking_number, channel_id))
+            return row.ts if row else None
+
+    async def save_card(
+        self, booking_number: str, channel_id: str, ts: str, *, at: datetime
+    ) -> None:
+        async with self._sessions.begin() as session:
+            if await session.get(CardRow, (booking_number, channel_id)) is None:
+                session.add(
+                    CardRow(
+                        booking_number=booking_number, channel_id=channel_id, ts=ts, posted_at=at
+                    )
+                )

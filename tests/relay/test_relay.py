@@ -1,0 +1,297 @@
+"""The relay end to end: back-office changes in the sandbox → signed webhooks → the bot's
+intake → the inbox → one living card per booking in the fake Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import BotApp
+from bot.bookeo.webhooks import compute_signature
+from bot.relay.registration import ensure_webhooks
+from bot.sandbox import Sandbox
+from tests.conftest import ADMIN, STAFF
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_requests import slash_command
+from tests.slack.conftest import post, texts
+
+pytestmark = pytest.mark.asyncio
+CHANNEL = "CBOOKINGS"
+
+
+async def command(
+    bot: BotApp, slack: FakeSlackAPI, text: str, *, user: str = ADMIN, token: str = "c"
+) -> dict:
+    await post(
+        bot, slash_command(text, user=user, channel=CHANNEL, response_url=slack.response_url(token))
+    )
+    return (await slack.wait_for(f"respond:{token}"))[-1]
+
+
+async def office(sandbox: Sandbox, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async with httpx.AsyncClient(transport=sandbox.transport(), base_url="http://sandbox") as http:
+        response = await http.post(f"/_sandbox{path}", json=body)
+    assert response.status_code in (200, 201), response.text
+    await sandbox.drain_webhooks()
+    return response.json()
+
+
+def in_channel(slack: FakeSlackAPI, method: str, *, thread: bool | None = None) -> list[dict]:
+    calls = [c for c in slack.of(method) if c.get("channel") == CHANNEL]
+    if thread is not None:
+        calls = [c for c in calls if bool(c.get("thread_ts")) is thread]
+    return calls
+
+
+async def settle(bot: BotApp) -> None:
+    for _ in range(100):
+        if (await bot.deps.store.relay.backlog()).get("pending", 0) == 0:
+            await asyncio.sleep(0.05)
+            if (await bot.deps.store.relay.backlog()).get("pending", 0) == 0:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the inbox did not drain")
+
+
+def next_event(sandbox: Sandbox, product_name: str, *, after: datetime, seats: int = 3):
+    return next(
+        e
+        for e in sorted(sandbox.state.events.values(), key=lambda e: e.start)
+        if sandbox.state.products[e.product_id].name == product_name
+        and e.start > after
+        and sandbox.state.seats_available(e) >= seats
+    )
+
+
+async def test_one_booking_one_card_four_edits(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    reply = await command(bot, fake_slack, "subscribe")
+    assert "Subscribed" in reply["text"]
+    confirmations = len(in_channel(fake_slack, "chat.postMessage"))
+    event = next_event(sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(hours=2))
+    customer = next(iter(sandbox.state.customers.values()))
+
+    started = time.perf_counter()
+    made = await office(
+        sandbox,
+        "/bookings",
+        {
+            "productId": event.product_id,
+            "eventId": event.event_id,
+            "customerId": customer.id,
+            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 2}]},
+        },
+    )
+    number = made["bookingNumber"]
+    await fake_slack.wait_for("chat.postMessage", len(fake_slack.of("chat.postMessage")) + 1)
+    assert (
+        time.perf_counter() - started < 1.0
+    )  # a back-office change reaches the channel within 1 s
+
+    later = next_event(sandbox, "Sunset Kayak Tour", after=event.start)
+    await office(sandbox, f"/bookings/{number}/move", {"eventId": later.event_id})
+    await settle(bot)
+    # Add a participant through the API, as another app would.
+    from bot.bookeo.models import Participants, PeopleNumber
+
+    fresh = await bot.deps.bookeo.bookings.get(number)
+    bigger = fresh.to_update().model_copy(
+        update={
+            "participants": Participants(
+                numbers=[PeopleNumber(people_category_id="Cadults", number=3)]
+            )
+        }
+    )
+    await bot.deps.bookeo.bookings.update(number, bigger)
+    await sandbox.drain_webhooks()
+    await settle(bot)
+    await office(
+        sandbox, f"/bookings/{number}/payments", {"amount": "20.00", "paymentMethod": "cash"}
+    )
+    await settle(bot)
+    await office(sandbox, f"/bookings/{number}/cancel", {"reason": "Storm"})
+    await settle(bot)
+
+    cards = in_channel(fake_slack, "chat.postMessage", thread=False)[confirmations:]
+    assert len(cards) == 1 and f"Booking {number}" in texts(cards[0])
+    ts = next(
+        c
+        for c in fake_slack.calls
+        if c.method == "chat.postMessage"
+        and c.args.get("channel") == CHANNEL
+        and f"Booking {number}" in texts(c.args)
+    )
+    updates = in_channel(fake_slack, "chat.update")
+    assert len(updates) == 4
+    lines = [c["text"] for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
+    assert len(lines) == 4, lines
+    assert "Moved from" in lines[0] and "Back office" in lines[0]
+    assert "Party 2 Adults → 3 Adults" in lines[1] and "API: bookeo-bot" in lines[1]
+    assert "Paid 20.00 USD" in lines[2]
+    assert "Canceled" in lines[3]
+    assert in_channel(fake_slack, "chat.postMessage", thread=True)[3]["reply_broadcast"] is True
+    assert "Canceled" in texts(updates[-1])
+    assert customer.email not in texts(fake_slack.of("chat.postMessage")) + texts(updates)
+    assert ts is not None
+
+
+async def test_filters_route_only_what_a_channel_asked_for(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, 'subscribe canceled product:"Wine Tasting"')
+    wine = next_event(
+        sandbox, "Wine Tasting Evening", after=datetime.now(UTC) + timedelta(hours=2), seats=1
+    )
+    kayak = next_event(
+        sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(hours=2), seats=1
+    )
+    customer = next(iter(sandbox.state.customers))
+    numbers = []
+    for event in (wine, kayak):
+        made = await office(
+            sandbox,
+            "/bookings",
+            {
+                "productId": event.product_id,
+                "eventId": event.event_id,
+                "customerId": customer,
+                "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+            },
+        )
+        numbers.append(made["bookingNumber"])
+    await settle(bot)
+    assert len(in_channel(fake_slack, "chat.postMessage")) == 1  # the subscribe confirmation only
+    for number in numbers:
+        await office(sandbox, f"/bookings/{number}/cancel", {})
+    await settle(bot)
+    posted = in_channel(fake_slack, "chat.postMessage")[1:]
+    assert len(posted) == 1 and f"Booking {numbers[0]}" in texts(posted[0])
+
+
+async def test_forged_stale_and_replayed_deliveries(bot: BotApp, sandbox: Sandbox) -> None:
+    url = bot.intake.url_for("bookings", "created")
+    body = json.dumps(
+        {"itemId": "1001", "item": sandbox.state.booking_json(sandbox.state.bookings["1001"])}
+    ).encode()
+
+    def headers(
+        *, secret: str = sandbox.secret_key, stamp: int | None = None, message_id: str | None = None
+    ):
+        ts = str(stamp if stamp is not None else int(time.time() * 1000))
+        mid = message_id or str(uuid.uuid4())
+        sig = compute_signature(secret, timestamp_ms=ts, message_id=mid, url=url, body=body)
+        return {
+            "X-Bookeo-Timestamp": ts,
+            "X-Bookeo-MessageId": mid,
+            "X-Bookeo-Signature": sig,
+            "Content-Type": "application/json",
+        }
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=bot.asgi), base_url="http://bot"
+    ) as http:
+        path = "/bookeo/webhooks/bookings/created"
+        forged = await http.post(path, content=body, headers=headers(secret="not-the-secret"))
+        stale = await http.post(
+            path, content=body, headers=headers(stamp=int(time.time() * 1000) - 121_000)
+        )
+        unsigned = await http.post(path, content=body, headers={"Content-Type": "application/json"})
+        tampered = await http.post(path, content=body + b" ", headers=headers())
+        assert [r.status_code for r in (forged, stale, unsigned, tampered)] == [401, 401, 401, 401]
+        good = headers(message_id="msg-1")
+        first = await http.post(path, content=body, headers=good)
+        again = await http.post(path, content=body, headers=good)
+        assert (first.status_code, first.json()["duplicate"]) == (200, False)
+        assert (again.status_code, again.json()["duplicate"]) == (200, True)
+        malformed_body = b'{"item": "nope"}'
+        ts = str(int(time.time() * 1000))
+        sig = compute_signature(
+            sandbox.secret_key, timestamp_ms=ts, message_id="msg-bad", url=url, body=malformed_body
+        )
+        malformed = await http.post(
+            path,
+            content=malformed_body,
+            headers={
+                "X-Bookeo-Timestamp": ts,
+                "X-Bookeo-MessageId": "msg-bad",
+                "X-Bookeo-Signature": sig,
+            },
+        )
+        assert malformed.status_code == 200  # kept as a dead letter; Bookeo must not block us
+    backlog = await bot.deps.store.relay.backlog()
+    assert backlog.get("dead") == 1
+    assert backlog.get("pending", 0) + backlog.get("done", 0) == 1  # msg-1 once, nothing forged
+    assert bot.intake.counts["rejected"] == 4
+    [(message_id, kind, reason)] = await bot.deps.store.relay.dead_letters()
+    assert (message_id, kind) == ("msg-bad", "bookings/created") and "itemId" in reason
+
+
+async def test_status_shows_the_relay(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    reply = await command(bot, fake_slack, "status", user=STAFF)
+    shown = texts(reply)
+    assert "Last delivery from Bookeo" in shown
+    for kind in ("bookings/created", "bookings/updated", "bookings/deleted", "payments/created"):
+        assert f"`{kind}`" in shown
+    assert "blocked" not in shown
+
+
+async def test_blocked_webhooks_are_repaired(bot: BotApp, sandbox: Sandbox) -> None:
+    hook = next(
+        w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "updated")
+    )
+    hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
+    notes = await ensure_webhooks(bot.deps.bookeo, bot.intake.url_for)
+    assert notes and "bookings/updated" in notes[0] and "re-created" in notes[0]
+    current = [
+        w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "updated")
+    ]
+    assert len(current) == 1 and current[0].blocked_time is None
+    assert await ensure_webhooks(bot.deps.bookeo, bot.intake.url_for) == []  # nothing left to do
+
+
+async def test_a_channel_the_bot_cannot_post_in_is_paused_once(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel", times=1)
+    customer = next(iter(sandbox.state.customers))
+    for hours in (3, 30):
+        event = next_event(
+            sandbox,
+            "Harbour Walking Tour",
+            after=datetime.now(UTC) + timedelta(hours=hours),
+            seats=1,
+        )
+        await office(
+            sandbox,
+            "/bookings",
+            {
+                "productId": event.product_id,
+                "eventId": event.event_id,
+                "customerId": customer,
+                "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+            },
+        )
+        await settle(bot)
+    [sub] = await bot.deps.store.relay.subscriptions()
+    assert sub.paused_reason == "not_in_channel"
+    dms = [c for c in fake_slack.of("chat.postMessage") if c.get("channel") == ADMIN]
+    assert len(dms) == 1 and "paused" in dms[0]["text"]
+    assert (await bot.deps.store.relay.backlog()).get("pending", 0) == 0  # nothing stuck
+
+
+async def test_subscribing_where_the_bot_is_not(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")
+    reply = await command(bot, fake_slack, "subscribe")
+    assert "/invite @Bookeo" in reply["text"]
+    assert await bot.deps.store.relay.subscriptions() == []
+    denied = await command(bot, fake_slack, "subscribe", user=STAFF, token="staff")
+    assert "admin" in denied["text"]
