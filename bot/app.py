@@ -8,8 +8,10 @@ await bot.stop()
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 import httpx
 from slack_bolt.async_app import AsyncApp
@@ -23,6 +25,7 @@ from bot.config import SANDBOX_NOTICE, Settings
 from bot.lookup import CustomerIndexer, Lookup
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
+from bot.relay.reconcile import reconcile
 from bot.relay.registration import ensure_webhooks
 from bot.sandbox import Sandbox
 from bot.slack import register
@@ -34,6 +37,7 @@ from bot.web import build_asgi
 log = logging.getLogger("bot.app")
 SANDBOX_BASE_URL = "https://sandbox.bookeo.invalid/v2"
 SANDBOX_BOT_URL = "https://bookeo-bot.sandbox.invalid"
+RECONCILE_EVERY = timedelta(minutes=30)
 
 
 @dataclass
@@ -45,12 +49,14 @@ class BotApp:
     sandbox: Sandbox | None
     delivery: Delivery
     intake: Intake
+    _reconciler: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.deps.store.upgrade()
         if self.sandbox is not None:
             log.warning(SANDBOX_NOTICE)
         self.delivery.start()
+        self._reconciler = asyncio.get_running_loop().create_task(self._reconcile_periodically())
         if self.sandbox is not None or self.settings.public_url is not None:
             self.deps.spawn(self._register_webhooks(), name="webhook-registration")
         # The phone index fills in the background; lookups by phone build it if asked first.
@@ -72,7 +78,31 @@ class BotApp:
             for admin in self.settings.bot_admins:
                 await self.bolt.client.chat_postMessage(channel=admin, text=f":warning: {note}")
 
+    def resync_soon(self) -> None:
+        """Reconcile in the background (a delivery said an earlier one was lost)."""
+        self.deps.spawn(self.resync(), name="resync")
+
+    async def resync(self) -> int:
+        queued = await reconcile(
+            bookeo=self.deps.bookeo, store=self.deps.store, clock=self.deps.clock
+        )
+        if queued:
+            self.delivery.wake()
+        return queued
+
+    async def _reconcile_periodically(self) -> None:
+        # Low frequency on purpose: Bookeo asks apps not to poll. APScheduler takes this over
+        # with the other timed jobs.
+        while True:
+            await asyncio.sleep(RECONCILE_EVERY.total_seconds())
+            try:
+                await self.resync()
+            except Exception:
+                log.warning("periodic reconciliation failed", exc_info=True)
+
     async def stop(self) -> None:
+        if self._reconciler is not None:
+            self._reconciler.cancel()
         await self.delivery.stop()
         await self.deps.drain()
         await self.deps.bookeo.aclose()
@@ -124,7 +154,15 @@ def build_app(
         assert settings.bookeo_secret_key is not None
         secret = settings.bookeo_secret_key.get_secret_value()
         base = str(settings.public_url) if settings.public_url else "https://bot.invalid"
-    intake = Intake(store=store, clock=clock, secret_key=secret, base_url=base, wake=delivery.wake)
+    bot: BotApp
+    intake = Intake(
+        store=store,
+        clock=clock,
+        secret_key=secret,
+        base_url=base,
+        wake=delivery.wake,
+        lost=lambda: bot.resync_soon(),
+    )
     indexer = CustomerIndexer(bookeo, store, clock)
     deps = Deps(
         settings=settings,
@@ -151,7 +189,6 @@ def build_app(
         logger=logging.getLogger("bot.bolt"),
     )
     register(bolt, deps)
-    bot: BotApp
     asgi = build_asgi(
         bolt,
         webhooks=intake.handle,

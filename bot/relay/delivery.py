@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -65,6 +66,7 @@ class Delivery:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.delivered = 0
+        self._resynced: Counter[str] = Counter()  # channel → changes only reconciliation found
 
     def wake(self) -> None:
         self._wake.set()
@@ -108,7 +110,20 @@ class Delivery:
             if self._stopping:
                 break
             await self._deliver_group(key, group)
+        await self._note_resyncs()
         return True
+
+    async def _note_resyncs(self) -> None:
+        for channel, count in self._resynced.items():
+            text = (
+                f":arrows_counterclockwise: Resynced {count} booking change(s) that Bookeo "
+                "had not delivered."
+            )
+            try:
+                await self._slack.chat_postMessage(channel=channel, text=text)
+            except SlackApiError:
+                log.warning("could not post the resync note in %s", channel)
+        self._resynced.clear()
 
     async def drain(self, *, rounds: int = 50) -> None:
         """Deliver until nothing is due (tests and shutdown)."""
@@ -159,8 +174,11 @@ class Delivery:
         )
         deleted_unclear = booking is None
         line = sentence(changes, agent=_agent(booking, changes), deleted_unclear=deleted_unclear)
+        resynced = any(item.message_id.startswith("resync:") for item in items)
         for target in targets:
             await self._to_channel(target, number, booking, line)
+            if resynced:
+                self._resynced[target.subscription.channel_id] += 1
         if new is not None:
             await self._store.relay.save_state(number, dumps(new), at=now)
 

@@ -34,12 +34,14 @@ class Intake:
         secret_key: str,
         base_url: str,
         wake: Callable[[], None],
+        lost: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._secret_key = secret_key
         self._base_url = base_url.rstrip("/")
         self._wake = wake
+        self._lost = lost
         self.counts: Counter[str] = Counter()
 
     def url_for(self, domain: str, type: str) -> str:
@@ -81,6 +83,9 @@ class Intake:
         self.counts["duplicate" if not new else "accepted"] += 1
         if new and dead_reason is None:
             self._wake()
+        if new and lost:
+            self.counts["previous_lost"] += 1
+            self._lost()  # Bookeo dropped something before this one: resynchronise
         return JSONResponse({"ok": True, "duplicate": not new})
 
 

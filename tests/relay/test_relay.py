@@ -295,3 +295,52 @@ async def test_subscribing_where_the_bot_is_not(bot: BotApp, fake_slack: FakeSla
     assert await bot.deps.store.relay.subscriptions() == []
     denied = await command(bot, fake_slack, "subscribe", user=STAFF, token="staff")
     assert "admin" in denied["text"]
+
+
+async def test_lost_deliveries_are_resynced_once(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    customer = next(iter(sandbox.state.customers))
+    event = next_event(
+        sandbox, "Harbour Walking Tour", after=datetime.now(UTC) + timedelta(hours=2), seats=2
+    )
+    made = await office(
+        sandbox,
+        "/bookings",
+        {
+            "productId": event.product_id,
+            "eventId": event.event_id,
+            "customerId": customer,
+            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+        },
+    )
+    number = made["bookingNumber"]
+    await settle(bot)
+    sandbox.faults.update({"drop_next_webhooks": 1})
+    await office(sandbox, f"/bookings/{number}/cancel", {"reason": "lost in transit"})
+    await settle(bot)
+    assert len(in_channel(fake_slack, "chat.update")) == 0  # Bookeo dropped the cancellation
+    # The next delivery of that webhook says one was lost; the bot resynchronises.
+    other = next(
+        b
+        for b in sandbox.state.bookings.values()
+        if not b.canceled and b.number != number and b.start > datetime.now(UTC)
+    )
+    await office(sandbox, f"/bookings/{other.number}/cancel", {})
+    assert bot.intake.counts["previous_lost"] == 1
+    await bot.deps.drain()
+    await settle(bot)
+    updates = [u for u in in_channel(fake_slack, "chat.update") if number in u["text"]]
+    assert len(updates) == 1 and "canceled" in updates[0]["text"]
+    notes = [
+        c["text"] for c in in_channel(fake_slack, "chat.postMessage") if "Resynced" in c["text"]
+    ]
+    assert notes == [
+        ":arrows_counterclockwise: Resynced 1 booking change(s) that Bookeo had not delivered."
+    ]
+    # Reconciling again finds nothing new: no second update, no second note.
+    before = len(fake_slack.calls)
+    assert await bot.resync() == 0
+    await settle(bot)
+    assert len(fake_slack.calls) == before
