@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
@@ -25,6 +25,7 @@ from bot.config import SANDBOX_NOTICE, Settings
 from bot.lookup import CustomerIndexer, Lookup
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
+from bot.relay.oncall import escalate
 from bot.relay.reconcile import reconcile
 from bot.relay.registration import ensure_webhooks
 from bot.sandbox import Sandbox
@@ -49,14 +50,18 @@ class BotApp:
     sandbox: Sandbox | None
     delivery: Delivery
     intake: Intake
-    _reconciler: asyncio.Task[None] | None = None
+    _timers: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self) -> None:
         await self.deps.store.upgrade()
         if self.sandbox is not None:
             log.warning(SANDBOX_NOTICE)
         self.delivery.start()
-        self._reconciler = asyncio.get_running_loop().create_task(self._reconcile_periodically())
+        loop = asyncio.get_running_loop()
+        self._timers = [
+            loop.create_task(self._reconcile_periodically()),
+            loop.create_task(self._escalate_periodically()),
+        ]
         if self.sandbox is not None or self.settings.public_url is not None:
             self.deps.spawn(self._register_webhooks(), name="webhook-registration")
         # The phone index fills in the background; lookups by phone build it if asked first.
@@ -90,6 +95,19 @@ class BotApp:
             self.delivery.wake()
         return queued
 
+    async def _escalate_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(60)
+            try:
+                await escalate(
+                    store=self.deps.store,
+                    slack=self.bolt.client,
+                    admins=self.settings.bot_admins,
+                    now=self.deps.clock.now(),
+                )
+            except Exception:
+                log.warning("escalation pass failed", exc_info=True)
+
     async def _reconcile_periodically(self) -> None:
         # Low frequency on purpose: Bookeo asks apps not to poll. APScheduler takes this over
         # with the other timed jobs.
@@ -101,8 +119,8 @@ class BotApp:
                 log.warning("periodic reconciliation failed", exc_info=True)
 
     async def stop(self) -> None:
-        if self._reconciler is not None:
-            self._reconciler.cancel()
+        for timer in self._timers:
+            timer.cancel()
         await self.delivery.stop()
         await self.deps.drain()
         await self.deps.bookeo.aclose()

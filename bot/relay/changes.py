@@ -77,7 +77,7 @@ def diff(
         verb = "paid" if delta > 0 else "refunded"
         changes.append(
             Change(
-                "paid",
+                verb,
                 f"{verb} {amount(abs(delta), new['currency'])} "
                 f"(total paid {amount(Decimal(new['paid']), new['currency'])})",
             )
@@ -100,6 +100,7 @@ def sentence(changes: list[Change], *, agent: str | None, deleted_unclear: bool 
         "paid": ":moneybag:",
         "created": ":new:",
         "removed": ":wastebasket:",
+        "refunded": ":leftwards_arrow_with_hook:",
     }.get(changes[0].kind if changes else "", ":pencil2:")
     by = f" — by {escape(agent)}" if agent else ""
     return f"{emoji} {text[0].upper()}{text[1:]}{by}."

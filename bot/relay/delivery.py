@@ -25,6 +25,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.relay.changes import diff, dumps, loads, sentence, snapshot
+from bot.relay.oncall import page, urgent_reason
 from bot.relay.routing import Target, kinds_of, route
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.store import InboxItem, Store
@@ -160,7 +161,7 @@ class Delivery:
         if not changes:
             return  # a repeat of what the cards already show (diff names created/removed too)
         events = [(item.domain, item.type) for item in items]
-        paid_only = bool(changes) and all(c.kind == "paid" for c in changes)
+        paid_only = bool(changes) and all(c.kind in ("paid", "refunded") for c in changes)
         kinds = kinds_of(events, canceled=bool(new and new["canceled"]), paid_only=paid_only)
         subscriptions = await self._store.relay.subscriptions()
         now = self._clock.now()
@@ -179,8 +180,36 @@ class Delivery:
             await self._to_channel(target, number, booking, line)
             if resynced:
                 self._resynced[target.subscription.channel_id] += 1
+        reason = urgent_reason(changes, booking, now)
+        if reason is not None:
+            await self._page(number, targets, line, reason)
         if new is not None:
             await self._store.relay.save_state(number, dumps(new), at=now)
+
+    async def _page(self, number: str, targets: list[Target], line: str, reason: str) -> None:
+        """Page each workspace's on-call once, on the thread of its first card of this booking."""
+        paged: set[str] = set()
+        for target in targets:
+            team = target.subscription.team_id
+            if team in paged:
+                continue
+            who = await self._store.oncall.target(team)
+            ts = await self._store.relay.card(number, target.subscription.channel_id)
+            if who is None or ts is None:
+                continue
+            await page(
+                store=self._store,
+                slack=self._slack,
+                team_id=team,
+                target=who,
+                booking_number=number,
+                channel=target.subscription.channel_id,
+                card_ts=ts,
+                line=line,
+                reason=reason,
+                now=self._clock.now(),
+            )
+            paged.add(team)
 
     async def _latest(self, number: str, items: list[InboxItem]) -> Booking | None:
         """The booking as the newest delivery shows it, or as Bookeo has it now."""

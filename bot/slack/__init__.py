@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack import actions, home
+from bot.slack import actions, home, oncall
 from bot.slack.commands.handlers import on_bookeo
 from bot.slack.deps import Deps
 from bot.slack.errors import install_error_handler
@@ -82,6 +82,7 @@ def register(app: AsyncApp, deps: Deps) -> Registered:
     bind.action(Action.OPEN, actions.on_open_in_bookeo)
     bind.action(Action.HOME_NEW, home.on_new)
     bind.action(Action.HOME_FIND, home.on_find)
+    bind.action(Action.ONCALL_ACK, oncall.on_acknowledge)
 
     dispatch.register(bind)
     bind.view(Callback.CANCEL, on_cancel_submit)

@@ -26,6 +26,7 @@ class Action(StrEnum):
     CREATE_PEOPLE = "create_people"
     CREATE_CUSTOMER = "create_customer"
     EDIT_DATE = "edit_date"
+    ONCALL_ACK = "oncall_acknowledge"
 
 
 class Callback(StrEnum):

@@ -1,6 +1,7 @@
 """The bot's persistence: SQLAlchemy 2 async (SQLite by default, PostgreSQL to scale out)."""
 
 from .engine import async_url, make_engine
+from .oncall import Page
 from .relay import InboxItem, Subscription
 from .repository import AuditEntry, CreateClaim, Store
 
@@ -8,6 +9,7 @@ __all__ = [
     "AuditEntry",
     "CreateClaim",
     "InboxItem",
+    "Page",
     "Store",
     "Subscription",
     "async_url",

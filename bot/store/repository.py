@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.permissions import Role
 
 from . import migrate
+from .oncall import OnCallRepository
 from .relay import RelayRepository
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 
@@ -50,6 +51,7 @@ class Store:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.relay = RelayRepository(self._sessions)
+        self.oncall = OnCallRepository(self._sessions)
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)

@@ -23,6 +23,7 @@ from bot.slack.commands.parser import (
     ListSubscriptions,
     New,
     OnBooking,
+    OnCall,
     Parsed,
     Schedule,
     SetRole,
@@ -163,7 +164,7 @@ async def answer(
             blocks=[b.to_dict() for b in roles_blocks(assigned, deps.settings.bot_admins)],
         )
         return
-    if isinstance(parsed, Subscribe | Unsubscribe | ListSubscriptions | Status):
+    if isinstance(parsed, Subscribe | Unsubscribe | ListSubscriptions | Status | OnCall):
         await answer_relay(parsed, command=command, respond=respond, client=client, deps=deps)
         return
     raise UserFacingError("That command is not available here.")

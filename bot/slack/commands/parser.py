@@ -99,6 +99,14 @@ class Status:
     pass
 
 
+@dataclass(frozen=True)
+class OnCall:
+    target: str | None = None  # None: show who is on call
+
+
+_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
+
+
 Parsed = (
     Help
     | Find
@@ -112,6 +120,7 @@ Parsed = (
     | Unsubscribe
     | ListSubscriptions
     | Status
+    | OnCall
 )
 KINDS = ("created", "changed", "canceled", "payments")
 _QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
@@ -175,6 +184,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("subscriptions", "subscriptions", "what this channel gets", "/bookeo subscriptions"),
     Subcommand("status", "status", "the relay: last delivery, backlog, webhooks", "/bookeo status"),
+    Subcommand(
+        "oncall",
+        "oncall [@user | @group]",
+        "who is paged for urgent changes (admins set it)",
+        "/bookeo oncall @sam",
+    ),
     Subcommand("help", "help", "this list", "/bookeo help"),
 )
 _BY_NAME = {s.name: s for s in SUBCOMMANDS}
@@ -343,7 +358,19 @@ def _no_arguments(kind: Callable[[], Parsed]) -> Callable[[str, list[str]], Pars
     return parse_
 
 
+def _oncall(name: str, rest: list[str]) -> Parsed:
+    if not rest:
+        return OnCall()
+    if len(rest) == 1:
+        person, group = _MENTION.match(rest[0]), _GROUP.match(rest[0])
+        found = person or group
+        if found is not None:
+            return OnCall(target=found.group(1))
+    raise UsageError("Mention one person or one user group with @.", usage_of(name))
+
+
 _PARSERS = {
+    "oncall": _oncall,
     "subscribe": _subscribe,
     "unsubscribe": _unsubscribe,
     "subscriptions": _no_arguments(ListSubscriptions),

@@ -11,13 +11,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.bookeo import BookeoError
 from bot.catalog import AmbiguousProduct, UnknownProduct
 from bot.permissions import Permission, Role
-from bot.slack.commands.parser import ListSubscriptions, Status, Subscribe, Unsubscribe
+from bot.relay.oncall import mention
+from bot.slack.commands.parser import ListSubscriptions, OnCall, Status, Subscribe, Unsubscribe
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError
 from bot.slack.permissions import audit, require, role_of
 from bot.slack.views.relay import describe, status_blocks, subscriptions_blocks
 
-RelayCommand = Subscribe | Unsubscribe | ListSubscriptions | Status
+RelayCommand = Subscribe | Unsubscribe | ListSubscriptions | Status | OnCall
 NOT_THERE = frozenset({"not_in_channel", "channel_not_found"})
 
 
@@ -66,8 +67,38 @@ async def answer_relay(
             text="Subscriptions",
             blocks=[b.to_dict() for b in subscriptions_blocks(subs, scope=scope)],
         )
+    elif isinstance(parsed, OnCall):
+        await _oncall(parsed, team=team, user=user, respond=respond, deps=deps)
     else:
         await _status(respond=respond, deps=deps, team=team)
+
+
+async def _oncall(
+    parsed: OnCall, *, team: str, user: str, respond: AsyncRespond, deps: Deps
+) -> None:
+    if parsed.target is None:
+        who = await deps.store.oncall.target(team)
+        text = (
+            f":rotating_light: On call: {mention(who)}"
+            if who
+            else "Nobody is on call. An admin can set it: `/bookeo oncall @someone`."
+        )
+        await respond(replace_original=True, text=text)
+        return
+    await require(deps, team_id=team, user_id=user, permission=Permission.MANAGE_ROLES)
+    await deps.store.oncall.set_target(team, parsed.target, by=user, at=deps.clock.now())
+    await audit(
+        deps,
+        team_id=team,
+        user_id=user,
+        action="oncall",
+        booking_number=None,
+        outcome="ok",
+        detail=parsed.target,
+    )
+    await respond(
+        replace_original=True, text=f":white_check_mark: {mention(parsed.target)} is now on call."
+    )
 
 
 async def _subscribe(
