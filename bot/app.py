@@ -213,6 +213,9 @@ def build_app(
         ready=lambda: bot.ready(),
         on_start=lambda: bot.start(),
         on_stop=lambda: bot.stop(),
+        # On the built-in sandbox its API and back office are served too (made-up data), so
+        # `/sandbox/_sandbox/...` changes can be watched reaching Slack.
+        sandbox=sandbox.app if sandbox is not None else None,
     )
     bot = BotApp(
         settings=settings,

@@ -10,7 +10,8 @@ from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
 
 
 def build_asgi(
@@ -20,6 +21,7 @@ def build_asgi(
     ready: Callable[[], Awaitable[bool]],
     on_start: Callable[[], Awaitable[None]] | None = None,
     on_stop: Callable[[], Awaitable[None]] | None = None,
+    sandbox: ASGIApp | None = None,
 ) -> Starlette:
     handler = AsyncSlackRequestHandler(bolt)
 
@@ -43,8 +45,10 @@ def build_asgi(
             if on_stop is not None:
                 await on_stop()
 
+    extra = [Mount("/sandbox", app=sandbox)] if sandbox is not None else []
     return Starlette(
         routes=[
+            *extra,
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/bookeo/webhooks/{domain}/{type}", webhooks, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),

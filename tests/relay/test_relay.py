@@ -344,3 +344,38 @@ async def test_lost_deliveries_are_resynced_once(
     assert await bot.resync() == 0
     await settle(bot)
     assert len(fake_slack.calls) == before
+
+
+async def test_the_back_office_is_served_by_the_bot_on_the_sandbox(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    event = next_event(
+        sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(hours=2), seats=1
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=bot.asgi), base_url="http://bot"
+    ) as http:
+        made = await http.post(
+            "/sandbox/_sandbox/bookings",
+            json={
+                "productId": event.product_id,
+                "eventId": event.event_id,
+                "customerId": next(iter(sandbox.state.customers)),
+                "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+            },
+        )
+        assert made.status_code == 201
+        await sandbox.drain_webhooks()
+        await settle(bot)
+        number = made.json()["bookingNumber"]
+        assert (
+            await http.post(f"/sandbox/_sandbox/bookings/{number}/cancel", json={})
+        ).status_code == 200
+    await sandbox.drain_webhooks()
+    await settle(bot)
+    assert any(
+        f"Booking {number}" in texts(c)
+        for c in in_channel(fake_slack, "chat.postMessage", thread=False)
+    )
+    assert any("canceled" in u["text"] for u in in_channel(fake_slack, "chat.update"))
