@@ -26,7 +26,25 @@ def snapshot(booking: Booking) -> dict[str, Any]:
         "paid": format(price.total_paid.amount, "f") if price else None,
         "currency": price.total_paid.currency if price else None,
         "canceled": booking.canceled,
+        "changed": changed_at(booking),
     }
+
+
+def changed_at(booking: Booking) -> str | None:
+    """When Bookeo last changed the booking (the latest of created, changed, canceled)."""
+    times = [
+        t for t in (booking.creation_time, booking.last_change_time, booking.cancelation_time) if t
+    ]
+    return max(times).isoformat() if times else None
+
+
+def is_stale(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+    """A delivery older than the state already shown (webhooks arrive in no guaranteed order)."""
+    if not old or not new or not old.get("changed") or not new.get("changed"):
+        return False
+    before, after = datetime.fromisoformat(old["changed"]), datetime.fromisoformat(new["changed"])
+    # Within the same second, a cancellation already shown cannot be undone by an older copy.
+    return after < before or (after == before and old["canceled"] and not new["canceled"])
 
 
 def dumps(facts: dict[str, Any]) -> str:

@@ -13,7 +13,8 @@ import asyncio
 import json
 import logging
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -24,9 +25,11 @@ from bot.bookeo.models import Booking
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
-from bot.relay.changes import diff, dumps, loads, sentence, snapshot
+from bot.relay.changes import Change, changed_at, diff, dumps, is_stale, loads, sentence, snapshot
 from bot.relay.oncall import page, urgent_reason
+from bot.relay.pacing import ChannelPacer
 from bot.relay.routing import Target, kinds_of, route
+from bot.slack.text import escape, when
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.store import InboxItem, Store
 
@@ -43,6 +46,30 @@ PERMANENT = frozenset(
     }
 )
 MAX_ATTEMPTS = 8
+FOLD_AT = 5  # more new bookings than this for one channel in one pass: one summary
+SUMMARY_LINES = 40
+
+
+@dataclass(frozen=True)
+class Plan:
+    number: str
+    items: list[InboxItem]
+    booking: Booking | None
+    changes: list[Change]
+    new: dict[str, Any] | None
+    line: str
+    targets: list[Target]
+    urgent: str | None
+
+
+def summary_line(booking: Booking, tz: tzinfo) -> str:
+    people = booking.participants.total
+    state = " — *canceled*" if booking.canceled else ""
+    return (
+        f"• `{booking.booking_number}` {escape(booking.product_name or '')} · "
+        f"{when(booking.start_time, booking.end_time, tz)} · {people} "
+        f"{'person' if people == 1 else 'people'}{state}"
+    )
 
 
 class Delivery:
@@ -55,6 +82,7 @@ class Delivery:
         slack: AsyncWebClient,
         clock: Clock,
         settings: Settings,
+        pacer: ChannelPacer | None = None,
     ) -> None:
         self._store = store
         self._bookeo = bookeo
@@ -67,6 +95,7 @@ class Delivery:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.delivered = 0
+        self._pacer = pacer or ChannelPacer()
         self._resynced: Counter[str] = Counter()  # channel → changes only reconciliation found
 
     def wake(self) -> None:
@@ -107,10 +136,25 @@ class Delivery:
         groups: dict[str, list[InboxItem]] = {}
         for item in items:
             groups.setdefault(item.booking_number or f"#{item.id}", []).append(item)
+        plans: list[Plan] = []
         for key, group in groups.items():
+            if key.startswith("#"):
+                await self._store.relay.done([i.id for i in group])  # nothing to route
+                continue
+            try:
+                plans.append(await self._plan(key, group))
+            except Exception as error:
+                await self._failed(key, group, error)
+        folded = await self._fold(plans)
+        for plan in plans:
             if self._stopping:
                 break
-            await self._deliver_group(key, group)
+            try:
+                await self._execute(plan, folded)
+                await self._store.relay.done([i.id for i in plan.items])
+                self.delivered += len(plan.items)
+            except Exception as error:
+                await self._failed(plan.number, plan.items, error)
         await self._note_resyncs()
         return True
 
@@ -121,6 +165,7 @@ class Delivery:
                 "had not delivered."
             )
             try:
+                await self._pacer.wait(channel)
                 await self._slack.chat_postMessage(channel=channel, text=text)
             except SlackApiError:
                 log.warning("could not post the resync note in %s", channel)
@@ -132,59 +177,103 @@ class Delivery:
             if not await self.drain_once():
                 return
 
-    async def _deliver_group(self, key: str, items: list[InboxItem]) -> None:
+    async def _failed(self, key: str, items: list[InboxItem], error: Exception) -> None:
         ids = [item.id for item in items]
-        try:
-            if key.startswith("#"):
-                await self._store.relay.done(ids)  # nothing we can route (e.g. a customer event)
-                return
-            await self._deliver_booking(key, items)
-            await self._store.relay.done(ids)
-            self.delivered += len(items)
-        except Exception as error:
-            attempts = max(item.attempts for item in items) + 1
-            reason = f"{type(error).__name__}: {error}"
-            if attempts >= MAX_ATTEMPTS:
-                log.error("dead-lettering %d deliveries of booking %s: %s", len(ids), key, reason)
-                await self._store.relay.dead(ids, reason=reason)
-            else:
-                wait = timedelta(seconds=min(2**attempts, 300))
-                log.warning("delivery of booking %s failed (%s); retry in %s", key, reason, wait)
-                await self._store.relay.retry(ids, at=self._clock.now() + wait, reason=reason)
+        attempts = max(item.attempts for item in items) + 1
+        reason = f"{type(error).__name__}: {error}"
+        if attempts >= MAX_ATTEMPTS:
+            log.error("dead-lettering %d deliveries of booking %s: %s", len(ids), key, reason)
+            await self._store.relay.dead(ids, reason=reason)
+        else:
+            wait = timedelta(seconds=min(2**attempts, 300))
+            log.warning("delivery of booking %s failed (%s); retry in %s", key, reason, wait)
+            await self._store.relay.retry(ids, at=self._clock.now() + wait, reason=reason)
 
-    async def _deliver_booking(self, number: str, items: list[InboxItem]) -> None:
+    async def _plan(self, number: str, items: list[InboxItem]) -> Plan:
+        """What to say about one booking, and to whom — no Slack call yet."""
         booking = await self._latest(number, items)
         categories = await self._catalog.category_names()
         old = loads(await self._store.relay.state_of(number))
         new = snapshot(booking) if booking is not None else None
-        changes = diff(old, new, tz=self._tz, categories=categories)
-        if not changes:
-            return  # a repeat of what the cards already show (diff names created/removed too)
-        events = [(item.domain, item.type) for item in items]
-        paid_only = bool(changes) and all(c.kind in ("paid", "refunded") for c in changes)
-        kinds = kinds_of(events, canceled=bool(new and new["canceled"]), paid_only=paid_only)
-        subscriptions = await self._store.relay.subscriptions()
         now = self._clock.now()
+        if is_stale(old, new):
+            log.info("ignoring an out-of-order delivery for booking %s", number)
+            return Plan(number, items, booking, [], None, "", [], None)
+        changes = diff(old, new, tz=self._tz, categories=categories)
+        if not changes:  # a repeat of what the cards already show (diff names created too)
+            return Plan(number, items, booking, changes, new, "", [], None)
+        events = [(item.domain, item.type) for item in items]
+        paid_only = all(c.kind in ("paid", "refunded") for c in changes)
+        kinds = kinds_of(events, canceled=bool(new and new["canceled"]), paid_only=paid_only)
         targets = route(
-            subscriptions,
+            await self._store.relay.subscriptions(),
             kinds=kinds,
             product_id=booking.product_id if booking else "",
             start=booking.start_time if booking else None,
             now=now,
             tz=self._tz,
         )
-        deleted_unclear = booking is None
-        line = sentence(changes, agent=_agent(booking, changes), deleted_unclear=deleted_unclear)
-        resynced = any(item.message_id.startswith("resync:") for item in items)
-        for target in targets:
-            await self._to_channel(target, number, booking, line)
-            if resynced:
-                self._resynced[target.subscription.channel_id] += 1
-        reason = urgent_reason(changes, booking, now)
-        if reason is not None:
-            await self._page(number, targets, line, reason)
-        if new is not None:
-            await self._store.relay.save_state(number, dumps(new), at=now)
+        line = sentence(changes, agent=_agent(booking, changes), deleted_unclear=booking is None)
+        return Plan(
+            number,
+            items,
+            booking,
+            changes,
+            new,
+            line,
+            targets,
+            urgent_reason(changes, booking, now),
+        )
+
+    async def _fold(self, plans: list[Plan]) -> set[tuple[str, str]]:
+        """Many new, non-urgent bookings for one channel in one pass: one summary message that
+        lists them, instead of a card each. Returns the (booking, channel) pairs it covered."""
+        fresh: dict[str, list[Plan]] = {}
+        for plan in plans:
+            if plan.booking is None or plan.urgent is not None:
+                continue
+            for target in plan.targets:
+                channel = target.subscription.channel_id
+                if await self._store.relay.card(plan.number, channel) is None:
+                    fresh.setdefault(channel, []).append(plan)
+        folded: set[tuple[str, str]] = set()
+        for channel, many in fresh.items():
+            if len(many) <= FOLD_AT:
+                continue
+            lines = [summary_line(p.booking, self._tz) for p in many if p.booking is not None]
+            for start in range(0, len(lines), SUMMARY_LINES):
+                chunk = lines[start : start + SUMMARY_LINES]
+                head = f":inbox_tray: *{len(lines)} new bookings*" + (
+                    " (continued)" if start else ""
+                )
+                try:
+                    await self._pacer.wait(channel)
+                    await self._slack.chat_postMessage(
+                        channel=channel, text="\n".join([head, *chunk])
+                    )
+                except SlackApiError as error:
+                    code = str(error.response.get("error", ""))
+                    if code in PERMANENT:
+                        await self._pause(channel, code)
+                    break  # not folded: the cards go out one by one (or retry later)
+            else:
+                folded.update((p.number, channel) for p in many)
+        return folded
+
+    async def _execute(self, plan: Plan, folded: set[tuple[str, str]]) -> None:
+        if plan.changes:
+            resynced = any(item.message_id.startswith("resync:") for item in plan.items)
+            for target in plan.targets:
+                channel = target.subscription.channel_id
+                if (plan.number, channel) in folded:
+                    continue
+                await self._to_channel(target, plan.number, plan.booking, plan.line)
+                if resynced:
+                    self._resynced[channel] += 1
+            if plan.urgent is not None:
+                await self._page(plan.number, plan.targets, plan.line, plan.urgent)
+        if plan.new is not None:
+            await self._store.relay.save_state(plan.number, dumps(plan.new), at=self._clock.now())
 
     async def _page(self, number: str, targets: list[Target], line: str, reason: str) -> None:
         """Page each workspace's on-call once, on the thread of its first card of this booking."""
@@ -212,17 +301,22 @@ class Delivery:
             paged.add(team)
 
     async def _latest(self, number: str, items: list[InboxItem]) -> Booking | None:
-        """The booking as the newest delivery shows it, or as Bookeo has it now."""
-        for item in reversed(items):
+        """The newest state among the deliveries (by Bookeo's change time, since webhooks of
+        different types arrive in no guaranteed order), else the booking as Bookeo has it now."""
+        states: list[Booking] = []
+        for item in items:
             if item.domain != "bookings":
                 continue
             body = json.loads(item.body)
             if isinstance(body.get("item"), dict):
                 try:
-                    return Booking.model_validate(body["item"])
+                    states.append(Booking.model_validate(body["item"]))
                 except ValueError:
-                    break
-            break
+                    continue
+        if states:
+            # Latest change first; a tie (Bookeo's times are whole seconds) goes to the canceled
+            # state, since a cancellation is final; then to the latest to arrive (reversed).
+            return max(reversed(states), key=lambda b: (_changed_time(b), b.canceled))
         try:
             return await self._bookeo.bookings.get(number, expand_customer=True)
         except NotFound:
@@ -244,6 +338,7 @@ class Delivery:
                 blocks = [b.to_dict() for b in booking_card(booking, options)]
                 text = card_text(booking, options)
                 if ts is None:
+                    await self._pacer.wait(channel)
                     posted = await self._slack.chat_postMessage(
                         channel=channel, blocks=blocks, text=text
                     )
@@ -276,6 +371,11 @@ class Delivery:
                 await self._slack.chat_postMessage(channel=admin, text=text)
             except SlackApiError:
                 log.warning("could not tell admin %s about a paused subscription", admin)
+
+
+def _changed_time(booking: Booking) -> datetime:
+    stamp = changed_at(booking)
+    return datetime.fromisoformat(stamp) if stamp else datetime.min.replace(tzinfo=UTC)
 
 
 def _agent(booking: Booking | None, changes: list[Any]) -> str | None:

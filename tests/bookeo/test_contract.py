@@ -365,7 +365,8 @@ async def test_payments_add_list_and_refund(client: BookeoClient, sandbox: Sandb
     received = await client.payments.list(
         start=now() - timedelta(minutes=5), end=now() + timedelta(minutes=5)
     ).to_list()
-    assert {p.id for p in received} == {paid.id, refund.id}
+    # Seeded payments may fall in the window too (the seed is anchored on local midnight).
+    assert {paid.id, refund.id} <= {p.id for p in received}
     with pytest.raises(BadRequest, match="currency"):
         await client.bookings.add_payment(
             number,

@@ -67,6 +67,9 @@ class FakeSlackAPI:
         self._views = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._channel_limit: float | None = None
+        self._last_post: dict[str, float] = {}
+        self.rate_limited = 0
         self.base_url = ""
         self.root = ""
 
@@ -101,6 +104,10 @@ class FakeSlackAPI:
         """The next `times` calls to `method` get this answer instead of the default."""
         for _ in range(times):
             self._staged[method].append(Staged(status, body, headers or {}))
+
+    def limit_posts_per_channel(self, seconds: float = 1.0) -> None:
+        """Answer chat.postMessage with 429 + Retry-After when a channel gets two within `seconds`."""
+        self._channel_limit = seconds
 
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
@@ -138,6 +145,16 @@ class FakeSlackAPI:
         self.calls.append(Call(method, args, dict(request.headers)))
         if method not in self.KNOWN:
             self.unexpected.append(method)
+        if method == "chat.postMessage" and self._channel_limit is not None:
+            channel = str(args.get("channel"))
+            now = asyncio.get_running_loop().time()
+            if now - self._last_post.get(channel, -1e9) < self._channel_limit:
+                self.calls.pop()  # refused, not received
+                self.rate_limited += 1
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
+            self._last_post[channel] = now
         staged = self._staged[method].popleft() if self._staged[method] else None
         if staged is not None and (staged.status != 200 or staged.body):
             answer = web.json_response(

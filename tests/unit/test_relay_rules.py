@@ -156,3 +156,17 @@ def test_what_is_urgent() -> None:
     assert urgent_reason(created, later, NOW) is None
     assert urgent_reason(paid, booking, NOW) is None
     assert urgent_reason(refund, later, NOW) == "a refund"
+
+
+def test_out_of_order_deliveries_are_stale() -> None:
+    from bot.relay.changes import is_stale
+
+    older = facts(changed="2026-11-24T10:00:00+00:00")
+    newer = facts(changed="2026-11-24T11:00:00+11:00")  # an earlier instant, in another offset
+    assert is_stale(facts(changed="2026-11-24T10:00:00+00:00"), newer) is True
+    assert is_stale(newer, older) is False
+    same_second = "2026-11-24T10:00:00+00:00"
+    canceled = facts(changed=same_second, canceled=True)
+    assert is_stale(canceled, facts(changed=same_second)) is True  # a cancellation is final
+    assert is_stale(facts(changed=same_second), canceled) is False
+    assert is_stale(None, older) is False and is_stale(facts(changed=None), older) is False
