@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from slack_bolt.async_app import AsyncApp
@@ -64,6 +64,10 @@ class BotApp:
         ]
         if self.sandbox is not None or self.settings.public_url is not None:
             self.deps.spawn(self._register_webhooks(), name="webhook-registration")
+        last = await self.deps.store.relay.last_received()
+        if last is not None:
+            # Whatever Bookeo sent while we were down (and gave up on) is fetched now.
+            self.deps.spawn(self._resync_since(last - timedelta(minutes=5)), name="start-resync")
         # The phone index fills in the background; lookups by phone build it if asked first.
         self.deps.spawn(self._index_customers(), name="customer-index")
 
@@ -107,6 +111,17 @@ class BotApp:
                 )
             except Exception:
                 log.warning("escalation pass failed", exc_info=True)
+
+    async def _resync_since(self, since: datetime) -> None:
+        try:
+            queued = await reconcile(
+                bookeo=self.deps.bookeo, store=self.deps.store, clock=self.deps.clock, since=since
+            )
+        except Exception:
+            log.warning("start-up reconciliation failed", exc_info=True)
+            return
+        if queued:
+            self.delivery.wake()
 
     async def _reconcile_periodically(self) -> None:
         # Low frequency on purpose: Bookeo asks apps not to poll. APScheduler takes this over
