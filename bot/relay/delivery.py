@@ -26,7 +26,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.relay.changes import Change, changed_at, diff, dumps, is_stale, loads, sentence, snapshot
-from bot.relay.oncall import page, urgent_reason
+from bot.relay.oncall import URGENT_WINDOW, page, urgent_reason
 from bot.relay.pacing import ChannelPacer
 from bot.relay.routing import Target, kinds_of, route
 from bot.slack.text import escape, when
@@ -214,15 +214,9 @@ class Delivery:
             tz=self._tz,
         )
         line = sentence(changes, agent=_agent(booking, changes), deleted_unclear=booking is None)
+        urgent = [r for t in targets if (r := urgent_reason(changes, booking, now, window_of(t)))]
         return Plan(
-            number,
-            items,
-            booking,
-            changes,
-            new,
-            line,
-            targets,
-            urgent_reason(changes, booking, now),
+            number, items, booking, changes, new, line, targets, urgent[0] if urgent else None
         )
 
     async def _fold(self, plans: list[Plan]) -> set[tuple[str, str]]:
@@ -271,19 +265,22 @@ class Delivery:
                 if resynced:
                     self._resynced[channel] += 1
             if plan.urgent is not None:
-                await self._page(plan.number, plan.targets, plan.line, plan.urgent)
+                await self._page(plan)
         if plan.new is not None:
             await self._store.relay.save_state(plan.number, dumps(plan.new), at=self._clock.now())
 
-    async def _page(self, number: str, targets: list[Target], line: str, reason: str) -> None:
-        """Page each workspace's on-call once, on the thread of its first card of this booking."""
+    async def _page(self, plan: Plan) -> None:
+        """Page each workspace's on-call once, on the thread of its first card of this booking,
+        when that subscription counts the change as urgent."""
         paged: set[str] = set()
-        for target in targets:
+        now = self._clock.now()
+        for target in plan.targets:
             team = target.subscription.team_id
-            if team in paged:
+            reason = urgent_reason(plan.changes, plan.booking, now, window_of(target))
+            if team in paged or reason is None:
                 continue
             who = await self._store.oncall.target(team)
-            ts = await self._store.relay.card(number, target.subscription.channel_id)
+            ts = await self._store.relay.card(plan.number, target.subscription.channel_id)
             if who is None or ts is None:
                 continue
             await page(
@@ -291,12 +288,12 @@ class Delivery:
                 slack=self._slack,
                 team_id=team,
                 target=who,
-                booking_number=number,
+                booking_number=plan.number,
                 channel=target.subscription.channel_id,
                 card_ts=ts,
-                line=line,
+                line=plan.line,
                 reason=reason,
-                now=self._clock.now(),
+                now=now,
             )
             paged.add(team)
 
@@ -371,6 +368,11 @@ class Delivery:
                 await self._slack.chat_postMessage(channel=admin, text=text)
             except SlackApiError:
                 log.warning("could not tell admin %s about a paused subscription", admin)
+
+
+def window_of(target: Target) -> timedelta:
+    hours = target.subscription.urgent_hours
+    return URGENT_WINDOW if hours is None else timedelta(hours=hours)
 
 
 def _changed_time(booking: Booking) -> datetime:

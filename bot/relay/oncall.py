@@ -27,18 +27,22 @@ ESCALATE_AFTER = timedelta(minutes=10)
 _URGENT_KINDS = frozenset({"created", "moved", "people", "canceled", "removed"})
 
 
-def urgent_reason(changes: list[Change], booking: Booking | None, now: datetime) -> str | None:
-    """Why this change needs a person now, or None."""
+def urgent_reason(
+    changes: list[Change], booking: Booking | None, now: datetime, window: timedelta = URGENT_WINDOW
+) -> str | None:
+    """Why this change needs a person now, or None (a zero window: never)."""
+    if not window:
+        return None
     kinds = {c.kind for c in changes}
     if "refunded" in kinds:
         return "a refund"
     start = booking.start_time if booking else None
     if (
         start is not None
-        and now - timedelta(hours=1) <= start <= now + URGENT_WINDOW
+        and now - timedelta(hours=1) <= start <= now + window
         and kinds & _URGENT_KINDS
     ):
-        return "it starts within 24 hours"
+        return f"it starts within {int(window.total_seconds() // 3600)} hours"
     return None
 
 

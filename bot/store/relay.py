@@ -26,6 +26,7 @@ class Subscription:
     quiet: str | None  # "22:00-07:00" in the business's time zone
     broadcast: bool
     paused_reason: str | None
+    urgent_hours: int | None = None  # None: the default 24 h; 0: never urgent
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def _subscription(row: SubscriptionRow) -> Subscription:
         quiet=row.quiet,
         broadcast=row.broadcast,
         paused_reason=row.paused_reason,
+        urgent_hours=row.urgent_hours,
     )
 
 
@@ -195,6 +197,7 @@ class RelayRepository:
         within_hours: int | None,
         quiet: str | None,
         broadcast: bool,
+        urgent_hours: int | None = None,
     ) -> Subscription:
         async with self._sessions.begin() as session:
             row = SubscriptionRow(
@@ -206,6 +209,7 @@ class RelayRepository:
                 within_hours=within_hours,
                 quiet=quiet,
                 broadcast=broadcast,
+                urgent_hours=urgent_hours,
                 created_by=created_by,
                 created_at=at,
             )

@@ -112,6 +112,7 @@ class SubscriptionRow(Base):
     within_hours: Mapped[int | None] = mapped_column(Integer)
     quiet: Mapped[str | None] = mapped_column(String(16))
     broadcast: Mapped[bool] = mapped_column(Boolean)
+    urgent_hours: Mapped[int | None] = mapped_column(Integer)  # None: 24 h; 0: never urgent
     paused_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -66,14 +66,14 @@ async def test_urgent_pages_and_an_ack_stops_escalation(
     )
     await settle(bot)
     assert not [
-        c for c in in_channel(fake_slack, "chat.postMessage") if "urgent" in c.get("text", "")
+        c for c in in_channel(fake_slack, "chat.postMessage") if "urgent —" in c.get("text", "")
     ]
     soon = await book(
         sandbox, event_starting(sandbox, within=timedelta(hours=23), beyond=timedelta(hours=1))
     )
     await settle(bot)
     [mention] = [
-        c for c in in_channel(fake_slack, "chat.postMessage") if "urgent" in c.get("text", "")
+        c for c in in_channel(fake_slack, "chat.postMessage") if "urgent —" in c.get("text", "")
     ]
     assert f"<@{STAFF}>" in mention["text"] and mention["thread_ts"]
     [dm] = [c for c in fake_slack.of("chat.postMessage") if c.get("channel") == STAFF]
@@ -138,3 +138,33 @@ async def test_no_ack_escalates_once_after_the_delay(
     assert len(admin_dms) == 1
     assert await escalate(**run, now=opened + timedelta(minutes=30)) == []  # once
     assert CHANNEL in repeated[0]["channel"]
+
+
+@pytest.mark.parametrize(
+    ("option", "days_ahead", "paged"),
+    [("urgent:off", 0.5, False), ("urgent:72h", 2, True), ("", 2, False)],
+)
+async def test_urgency_is_set_per_subscription(
+    bot: BotApp,
+    fake_slack: FakeSlackAPI,
+    sandbox: Sandbox,
+    option: str,
+    days_ahead: float,
+    paged: bool,
+) -> None:
+    await command(bot, fake_slack, f"subscribe {option}".strip())
+    await command(bot, fake_slack, f"oncall <@{STAFF}|sam>", token="set")
+    ahead = timedelta(days=days_ahead)
+    await book(
+        sandbox,
+        event_starting(
+            sandbox, within=ahead + timedelta(hours=12), beyond=ahead - timedelta(hours=10)
+        ),
+    )
+    await settle(bot)
+    mentions = [
+        c for c in in_channel(fake_slack, "chat.postMessage") if "urgent —" in c.get("text", "")
+    ]
+    assert bool(mentions) is paged
+    if paged:
+        assert "within 72 hours" in mentions[0]["text"]

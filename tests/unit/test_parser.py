@@ -78,6 +78,11 @@ def test_any_text_parses_or_says_what_is_wrong(text: str) -> None:
             'subscribe created,canceled product:"Sunset Kayak" within:2d quiet:22:00-07:00 broadcast:off',
             Subscribe(frozenset({"created", "canceled"}), "Sunset Kayak", 48, "22:00-07:00", False),
         ),
+        (
+            "subscribe urgent:off",
+            Subscribe(frozenset({"created", "changed", "canceled", "payments"}), urgent_hours=0),
+        ),
+        ("subscribe canceled urgent:3d", Subscribe(frozenset({"canceled"}), urgent_hours=72)),
         ("unsubscribe", Unsubscribe()),
         ("unsubscribe #4", Unsubscribe(4)),
     ],
@@ -103,6 +108,8 @@ def test_what_each_subcommand_means(text: str, expected: object) -> None:
         ("subscribe within:soon", "hours or days"),
         ("subscribe quiet:late", "two times"),
         ("unsubscribe some", "subscription number"),
+        ("subscribe urgent:soon", "`urgent:`"),
+        ("subscribe urgent:0h", "`urgent:`"),
     ],
 )
 def test_mistakes_are_explained(text: str, says: str) -> None:

@@ -82,6 +82,7 @@ class Subscribe:
     within_hours: int | None = None
     quiet: str | None = None
     broadcast: bool = True
+    urgent_hours: int | None = None  # None: the default; 0: never
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "subscribe",
         'subscribe [created,changed,canceled,payments] [product:"…"] '
-        "[within:48h] [quiet:22:00-07:00] [broadcast:off]",
+        "[within:48h] [quiet:22:00-07:00] [broadcast:off] [urgent:6h|off]",
         "post booking changes in this channel (admins)",
         '/bookeo subscribe created,canceled product:"Sunset Kayak" within:48h',
     ),
@@ -303,7 +304,7 @@ def _subscribe(name: str, rest: list[str]) -> Parsed:
     options: dict[str, str] = {}
     for word in rest:
         key, sep, value = word.partition(":")
-        if sep and key.lower() in ("product", "within", "quiet", "broadcast"):
+        if sep and key.lower() in ("product", "within", "quiet", "broadcast", "urgent"):
             options[key.lower()] = value.strip()
             continue
         for kind in word.lower().split(","):
@@ -329,6 +330,18 @@ def _subscribe(name: str, rest: list[str]) -> Parsed:
     broadcast = options.get("broadcast", "on").lower()
     if broadcast not in ("on", "off"):
         raise UsageError("`broadcast:` is on or off.", usage_of(name))
+    urgent = None
+    if "urgent" in options:
+        text = options["urgent"].lower()
+        match = re.fullmatch(r"(\d{1,3})([hd])", text)
+        if text == "off":
+            urgent = 0
+        elif match is None or int(match.group(1)) == 0:
+            raise UsageError(
+                "Write `urgent:` as a window like `urgent:6h`, or `urgent:off`.", usage_of(name)
+            )
+        else:
+            urgent = int(match.group(1)) * (24 if match.group(2) == "d" else 1)
     product = options.get("product") or None
     return Subscribe(
         kinds=frozenset(kinds or KINDS),
@@ -336,6 +349,7 @@ def _subscribe(name: str, rest: list[str]) -> Parsed:
         within_hours=within,
         quiet=quiet,
         broadcast=broadcast == "on",
+        urgent_hours=urgent,
     )
 
 

@@ -128,6 +128,7 @@ async def _subscribe(
         within_hours=parsed.within_hours,
         quiet=parsed.quiet,
         broadcast=parsed.broadcast,
+        urgent_hours=parsed.urgent_hours,
     )
     try:
         # Saying so in the channel is also how we learn whether the bot may post there.

@@ -21,6 +21,10 @@ def describe(sub: Subscription) -> str:
         parts.append(f"quiet {sub.quiet}")
     if not sub.broadcast:
         parts.append("no broadcast")
+    if sub.urgent_hours == 0:
+        parts.append("never urgent")
+    elif sub.urgent_hours is not None:
+        parts.append(f"urgent within {sub.urgent_hours} h")
     line = f"`#{sub.id}` <#{sub.channel_id}>: " + " · ".join(parts)
     if sub.paused_reason:
         line += f" — :double_vertical_bar: *paused* (`{escape(sub.paused_reason)}`)"
