@@ -63,7 +63,7 @@ class BotApp:
             loop.create_task(self._escalate_periodically()),
         ]
         if self.sandbox is not None or self.settings.public_url is not None:
-            self.deps.spawn(self._register_webhooks(), name="webhook-registration")
+            self.deps.spawn(self.check_webhooks(), name="webhook-registration")
         last = await self.deps.store.relay.last_received()
         if last is not None:
             # Whatever Bookeo sent while we were down (and gave up on) is fetched now.
@@ -77,15 +77,26 @@ class BotApp:
         except Exception:  # a failed warm-up is retried on the first phone lookup
             log.warning("could not build the customer phone index at start", exc_info=True)
 
-    async def _register_webhooks(self) -> None:
+    async def check_webhooks(self) -> list[str]:
+        """Register or repair the webhooks; tell the admins and whoever is on call about any
+        that Bookeo had blocked (deliveries were being lost)."""
         try:
             notes = await ensure_webhooks(self.deps.bookeo, self.intake.url_for)
         except Exception:
             log.warning("could not register Bookeo webhooks; will retry later", exc_info=True)
-            return
+            return []
+        if not notes:
+            return []
+        people = set(self.settings.bot_admins)
+        for team in {s.team_id for s in await self.deps.store.relay.subscriptions()}:
+            who = await self.deps.store.oncall.target(team)
+            if who is not None and who.startswith(("U", "W")):
+                people.add(who)
         for note in notes:
-            for admin in self.settings.bot_admins:
-                await self.bolt.client.chat_postMessage(channel=admin, text=f":warning: {note}")
+            for person in sorted(people):
+                await self.bolt.client.chat_postMessage(channel=person, text=f":warning: {note}")
+        self.resync_soon()  # a blocked webhook lost deliveries: fetch what changed
+        return notes
 
     def resync_soon(self) -> None:
         """Reconcile in the background (a delivery said an earlier one was lost)."""
@@ -128,6 +139,8 @@ class BotApp:
         # with the other timed jobs.
         while True:
             await asyncio.sleep(RECONCILE_EVERY.total_seconds())
+            if self.sandbox is not None or self.settings.public_url is not None:
+                await self.check_webhooks()  # re-check: Bookeo may have blocked one
             try:
                 await self.resync()
             except Exception:

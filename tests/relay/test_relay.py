@@ -379,3 +379,21 @@ async def test_the_back_office_is_served_by_the_bot_on_the_sandbox(
         for c in in_channel(fake_slack, "chat.postMessage", thread=False)
     )
     assert any("canceled" in u["text"] for u in in_channel(fake_slack, "chat.update"))
+
+
+async def test_a_blocked_webhook_is_repaired_and_people_are_told(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    await command(bot, fake_slack, f"oncall <@{STAFF}|sam>", token="oc")
+    hook = next(
+        w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "created")
+    )
+    hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
+    notes = await bot.check_webhooks()  # what the start-up and periodic checks run
+    assert notes
+    told = {
+        c["channel"] for c in fake_slack.of("chat.postMessage") if "blocked" in c.get("text", "")
+    }
+    assert told == {ADMIN, STAFF}
+    assert not any(w.blocked_time for w in sandbox.state.webhooks.values())
