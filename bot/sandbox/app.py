@@ -28,13 +28,13 @@ from .backoffice import backoffice_routes
 from .errors import ApiError, bad_request
 from .faults import Faults
 from .paging import PageStore, page_size
+from .render import Json
 from .seed import build_state
 from .state import (
     API_AGENT,
     BACK_OFFICE_AGENT,
     BookingRecord,
     BusinessState,
-    Json,
     parse_day,
     parse_time,
 )

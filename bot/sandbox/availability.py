@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from .errors import bad_request
-from .state import BusinessState, Json, money, parse_time
+from .render import Json, money
+from .state import BusinessState, parse_time
 
 MAX_WINDOW = timedelta(days=31)
 
