@@ -97,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_run_sandbox)
 
+    shell = commands.add_parser(
+        "shell",
+        help="try the bot in this terminal: /bookeo commands, cards, modals, live changes",
+        description="A terminal session over the same bot: type /bookeo commands, press card "
+        "buttons by number, fill modals at prompts, and make back-office changes "
+        "(:backoffice …) to watch them reach #bookings. Uses the Bookeo sandbox unless "
+        "BOOKEO_API_KEY and BOOKEO_SECRET_KEY are set. No Slack needed. Commands can be piped "
+        "on standard input.",
+    )
+    shell.set_defaults(run=_run_shell)
+
     serve = commands.add_parser(
         "serve",
         help="run the bot: Slack on /slack/events (or Socket Mode), health on /healthz",
@@ -121,6 +132,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     config.set_defaults(run=_run_config)
     return parser
+
+
+def _run_shell(args: argparse.Namespace) -> int:
+    from bot.shell.session import run_shell
+
+    settings = load_settings()  # fail early, one line per problem, on a bad .env
+    configure_logging(
+        "ERROR" if settings.log_level == "INFO" else settings.log_level, settings.log_format
+    )
+    asyncio.run(run_shell(interactive=sys.stdin.isatty()))
+    return EXIT_OK
 
 
 def _run_serve(args: argparse.Namespace) -> int:

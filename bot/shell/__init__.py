@@ -1,0 +1,1 @@
+"""`bookeo-bot shell`: the bot in a terminal, with a stand-in Slack and the sandbox."""

@@ -1,0 +1,89 @@
+"""A stand-in for Slack's Web API, on loopback inside the shell process.
+
+slack_sdk reaches it through `SLACK_API_URL`, as it would reach Slack; it answers like Slack
+and hands each call to the shell, which shows it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+Listener = Callable[[str, dict[str, Any]], None]
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class SlackStub:
+    def __init__(self, listener: Listener) -> None:
+        self._listener = listener
+        self._ts = itertools.count(1)
+        self._views = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.root = ""
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.root}/api/"
+
+    def response_url(self, token: str) -> str:
+        return f"{self.root}/respond/{token}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/respond/{token}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.root = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.content_type == "application/json":
+            args = json.loads(raw or "{}")
+        else:
+            args = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
+        answer: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            answer |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "TSHELL", "team": "Shell"}
+        elif method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            args["ts"] = ts
+            answer |= {"channel": args.get("channel"), "ts": ts}
+        elif method == "chat.postEphemeral":
+            answer["message_ts"] = f"1700000000.{next(self._ts):06d}"
+        elif method.startswith("views."):
+            view = dict(_decode(args.get("view")) or {})
+            view["id"] = args.get("view_id") or f"V{next(self._views):04d}"
+            view["hash"] = f"h{next(self._views)}"
+            args["view"] = view
+            answer["view"] = view
+        self._listener(method, args)
+        return web.json_response(answer)
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        payload = json.loads(await request.text() or "{}")
+        self._listener(f"respond:{request.match_info['token']}", payload)
+        return web.Response(text="ok")
