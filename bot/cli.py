@@ -108,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     shell.set_defaults(run=_run_shell)
 
+    check = commands.add_parser(
+        "check",
+        help="check the configuration against the real services: ✓ or ✗ per check",
+        description="Settings, database, Slack (auth.test and scopes), Bookeo (api key and "
+        "permissions), PUBLIC_URL and webhook registrations. Exit status 1 if any check fails.",
+    )
+    check.set_defaults(run=_run_check)
+
     serve = commands.add_parser(
         "serve",
         help="run the bot: Slack on /slack/events (or Socket Mode), health on /healthz",
@@ -143,6 +151,35 @@ def _run_shell(args: argparse.Namespace) -> int:
     )
     asyncio.run(run_shell(interactive=sys.stdin.isatty()))
     return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.doctor import checkable, run_checks
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        for problem in error.problems:
+            print(f"✗ settings: {problem}")
+        return EXIT_FAILURE
+    print(f"✓ settings: read{' (Bookeo: the built-in sandbox)' if settings.uses_sandbox else ''}")
+    configure_logging("CRITICAL", settings.log_format)
+    bot = build_app(checkable(settings))
+
+    async def check() -> bool:
+        try:
+            results = await run_checks(bot)
+        finally:
+            await bot.deps.bookeo.aclose()
+            await bot.deps.store.aclose()
+            if bot.sandbox is not None:
+                await bot.sandbox.aclose()
+        for result in results:
+            print(result.line())
+        return all(r.ok for r in results)
+
+    return EXIT_OK if asyncio.run(check()) else EXIT_FAILURE
 
 
 def _run_serve(args: argparse.Namespace) -> int:
