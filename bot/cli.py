@@ -10,6 +10,7 @@ import asyncio
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -132,6 +133,17 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations to DATABASE_URL")
     upgrade.set_defaults(run=_run_db_upgrade)
 
+    manifest = commands.add_parser(
+        "manifest",
+        help="print manifest.yml with your public URL filled in, to create the Slack app",
+        description="Print the Slack app manifest with every request URL pointing at --url "
+        "(your PUBLIC_URL). Paste it at api.slack.com/apps → Create New App → From a manifest.",
+    )
+    manifest.add_argument(
+        "--url", default=None, help="the bot's public https base URL (default: PUBLIC_URL)"
+    )
+    manifest.set_defaults(run=_run_manifest)
+
     config = commands.add_parser(
         "config",
         help="check the configuration and print it, secrets masked",
@@ -227,6 +239,37 @@ def _run_db_upgrade(args: argparse.Namespace) -> int:
 
     asyncio.run(upgrade())
     print(f"database at head: {settings.database_url.split('@')[-1]}")
+    return EXIT_OK
+
+
+PLACEHOLDER_URL = "https://bot.example.com"
+
+
+def _manifest_text() -> str:
+    """manifest.yml: packaged beside the code in a wheel, at the repository root in a checkout."""
+    here = Path(__file__).parent
+    for candidate in (here / "manifest.yml", here.parent / "manifest.yml"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise FileNotFoundError("manifest.yml is missing from this installation")
+
+
+def _run_manifest(args: argparse.Namespace) -> int:
+    url = args.url
+    if url is None:
+        settings = load_settings()
+        url = str(settings.public_url) if settings.public_url else None
+    if not url:
+        print("bookeo-bot manifest: give --url https://… (or set PUBLIC_URL)", file=sys.stderr)
+        return EXIT_USAGE
+    url = url.rstrip("/")
+    if not url.startswith("https://") or " " in url:
+        print(
+            f"bookeo-bot manifest: {url!r} is not an https:// URL (Slack requires https)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(_manifest_text().replace(PLACEHOLDER_URL, url), end="")
     return EXIT_OK
 
 

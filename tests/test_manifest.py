@@ -80,3 +80,31 @@ def test_scopes_are_the_minimal_ones_the_code_uses(manifest: dict) -> None:
             used.add("chat:write")
     used.add("commands")
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == used
+
+
+def test_bookeo_bot_manifest_fills_in_the_urls(manifest: dict) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "manifest", "--url", "https://bot.acme.test/"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    filled = yaml.safe_load(result.stdout)
+    assert "bot.example.com" not in result.stdout
+    assert (
+        filled["settings"]["interactivity"]["request_url"] == "https://bot.acme.test/slack/events"
+    )
+    assert filled["features"]["slash_commands"][0]["url"] == "https://bot.acme.test/slack/events"
+    schema = json.loads(SCHEMA.read_text())
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(filled)) == []
+    refused = subprocess.run(
+        [sys.executable, "-m", "bot", "manifest", "--url", "http://insecure"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2 and "https" in refused.stderr
