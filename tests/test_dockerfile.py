@@ -1,0 +1,55 @@
+"""The Dockerfile, checked as far as this machine can (no Docker engine runs here)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+
+
+def instructions(name: str) -> list[str]:
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return [
+        line.split(" ", 1)[1].strip() for line in joined.splitlines() if line.startswith(f"{name} ")
+    ]
+
+
+def test_every_copied_path_exists_and_is_not_ignored() -> None:
+    ignored = {
+        line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines() if line.strip()
+    }
+    for copy in instructions("COPY"):
+        if copy.startswith("--from="):
+            continue
+        *sources, _destination = copy.split()
+        for source in sources:
+            assert (ROOT / source).exists(), source
+            assert source not in ignored, source
+
+
+def test_two_pinned_stages_and_a_non_root_runtime() -> None:
+    images = instructions("FROM")
+    assert len(images) == 2
+    for image in images:
+        assert re.match(r"python:3\.\d+\.\d+-slim-\w+", image), image  # minor and patch pinned
+    assert instructions("USER") == ["10001:10001"]
+    assert instructions("VOLUME") == ['["/data"]']
+    assert instructions("EXPOSE") == ["3000"]
+    assert "/healthz" in instructions("HEALTHCHECK")[0]
+    assert "--no-index" in DOCKERFILE  # the runtime installs only the wheels built from the lock
+    assert "LOG_FORMAT=json" in DOCKERFILE
+
+
+def test_the_entrypoint_is_the_console_script_in_exec_form() -> None:
+    assert json.loads(instructions("ENTRYPOINT")[0]) == ["bookeo-bot"]
+    assert json.loads(instructions("CMD")[0]) == ["serve"]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["bookeo-bot"] == "bot.cli:main"
+    from bot.cli import _parser
+
+    assert _parser().parse_args(["serve"]).run.__name__ == "_run_serve"
+    assert _parser().parse_args(["db", "upgrade"]).run.__name__ == "_run_db_upgrade"
