@@ -23,6 +23,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import SANDBOX_NOTICE, Settings
 from bot.lookup import CustomerIndexer, Lookup
+from bot.metrics import Metrics
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
 from bot.relay.oncall import escalate
@@ -98,13 +99,15 @@ class BotApp:
         self.resync_soon()  # a blocked webhook lost deliveries: fetch what changed
         return notes
 
-    def resync_soon(self) -> None:
-        """Reconcile in the background (a delivery said an earlier one was lost)."""
-        self.deps.spawn(self.resync(), name="resync")
+    def resync_soon(self, since: datetime | None = None) -> None:
+        """Reconcile in the background, from a little before `since` (the last delivery
+        received before a lost one) or over the default look-back."""
+        start = since - timedelta(minutes=5) if since is not None else None
+        self.deps.spawn(self.resync(since=start), name="resync")
 
-    async def resync(self) -> int:
+    async def resync(self, *, since: datetime | None = None) -> int:
         queued = await reconcile(
-            bookeo=self.deps.bookeo, store=self.deps.store, clock=self.deps.clock
+            bookeo=self.deps.bookeo, store=self.deps.store, clock=self.deps.clock, since=since
         )
         if queued:
             self.delivery.wake()
@@ -189,11 +192,22 @@ def build_app(
             transport=bookeo_transport,
         )
     store = Store(make_engine(settings.database_url))
-    slack = slack_client or make_web_client(settings)
+    metrics = Metrics()
+    bookeo.add_response_hook(metrics.on_bookeo_response)
+    slack = slack_client or make_web_client(
+        settings, rate_limit_handler=metrics.rate_limit_handler()
+    )
     catalog = Catalog(bookeo)
     delivery = Delivery(
-        store=store, bookeo=bookeo, catalog=catalog, slack=slack, clock=clock, settings=settings
+        store=store,
+        bookeo=bookeo,
+        catalog=catalog,
+        slack=slack,
+        clock=clock,
+        settings=settings,
+        metrics=metrics,
     )
+    metrics.watch_backlog(lambda: delivery.backlog)
     if sandbox is not None:
         secret, base = sandbox.secret_key, SANDBOX_BOT_URL
     else:
@@ -207,7 +221,8 @@ def build_app(
         secret_key=secret,
         base_url=base,
         wake=delivery.wake,
-        lost=lambda: bot.resync_soon(),
+        metrics=metrics,
+        lost=lambda since: bot.resync_soon(since),
     )
     indexer = CustomerIndexer(bookeo, store, clock)
     deps = Deps(
@@ -222,6 +237,7 @@ def build_app(
         on_sandbox=sandbox is not None,
         delivery=delivery,
         intake=intake,
+        metrics=metrics,
     )
     bolt = AsyncApp(
         # The token rides in the client (make_web_client); Bolt takes it from there.
@@ -244,6 +260,7 @@ def build_app(
         # On the built-in sandbox its API and back office are served too (made-up data), so
         # `/sandbox/_sandbox/...` changes can be watched reaching Slack.
         sandbox=sandbox.app if sandbox is not None else None,
+        metrics=metrics,
     )
     bot = BotApp(
         settings=settings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from bot.metrics import Metrics
+
 
 def build_asgi(
     bolt: AsyncApp,
@@ -22,11 +25,20 @@ def build_asgi(
     on_start: Callable[[], Awaitable[None]] | None = None,
     on_stop: Callable[[], Awaitable[None]] | None = None,
     sandbox: ASGIApp | None = None,
+    metrics: Metrics | None = None,
 ) -> Starlette:
     handler = AsyncSlackRequestHandler(bolt)
 
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request)
+        started = time.perf_counter()
+        response = await handler.handle(request)
+        if metrics is not None:
+            metrics.ack_seconds.observe(time.perf_counter() - started)
+        return response
+
+    async def metrics_text(_request: Request) -> Response:
+        body = metrics.render() if metrics is not None else b""
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
@@ -53,6 +65,7 @@ def build_asgi(
             Route("/bookeo/webhooks/{domain}/{type}", webhooks, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics_text, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -92,6 +92,10 @@ class BookeoClient:
             event_hooks=dict(event_hooks or {}),
         )
 
+    def add_response_hook(self, hook: Callable[[httpx.Response], Awaitable[None]]) -> None:
+        """Call `hook` with every response (metrics); it must not read the body."""
+        self._http.event_hooks["response"].append(hook)
+
     # -- lifecycle -------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:

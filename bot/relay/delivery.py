@@ -25,6 +25,7 @@ from bot.bookeo.models import Booking
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.relay.changes import Change, changed_at, diff, dumps, is_stale, loads, sentence, snapshot
 from bot.relay.oncall import URGENT_WINDOW, page, urgent_reason
 from bot.relay.pacing import ChannelPacer
@@ -83,6 +84,7 @@ class Delivery:
         clock: Clock,
         settings: Settings,
         pacer: ChannelPacer | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._store = store
         self._bookeo = bookeo
@@ -96,6 +98,8 @@ class Delivery:
         self._stopping = False
         self.delivered = 0
         self._pacer = pacer or ChannelPacer()
+        self._metrics = metrics
+        self.backlog: dict[str, int] = {}  # a snapshot for /metrics, refreshed every pass
         self._resynced: Counter[str] = Counter()  # channel → changes only reconciliation found
 
     def wake(self) -> None:
@@ -131,6 +135,7 @@ class Delivery:
     async def drain_once(self) -> bool:
         """Deliver what is due; True when there was anything."""
         items = await self._store.relay.due(now=self._clock.now())
+        self.backlog = await self._store.relay.backlog()
         if not items:
             return False
         groups: dict[str, list[InboxItem]] = {}
@@ -153,10 +158,18 @@ class Delivery:
                 await self._execute(plan, folded)
                 await self._store.relay.done([i.id for i in plan.items])
                 self.delivered += len(plan.items)
+                self._observe(plan)
             except Exception as error:
                 await self._failed(plan.number, plan.items, error)
         await self._note_resyncs()
         return True
+
+    def _observe(self, plan: Plan) -> None:
+        if self._metrics is None or not (plan.targets and plan.changes):
+            return
+        arrived = min(i.received_at for i in plan.items)
+        waited = (self._clock.now() - arrived).total_seconds()
+        self._metrics.delivery_seconds.observe(max(waited, 0.0))
 
     async def _note_resyncs(self) -> None:
         for channel, count in self._resynced.items():

@@ -12,6 +12,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from bot.bookeo import InvalidSignature, MalformedDelivery
 from bot.bookeo.webhooks import HEADER_MESSAGE_ID, parse_event, verify_signature
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.store import Store
 
 log = logging.getLogger("bot.relay.intake")
@@ -34,7 +36,8 @@ class Intake:
         secret_key: str,
         base_url: str,
         wake: Callable[[], None],
-        lost: Callable[[], None] = lambda: None,
+        lost: Callable[[datetime | None], None] = lambda _since: None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -42,7 +45,13 @@ class Intake:
         self._base_url = base_url.rstrip("/")
         self._wake = wake
         self._lost = lost
+        self._metrics = metrics
         self.counts: Counter[str] = Counter()
+
+    def _count(self, result: str) -> None:
+        self.counts[result] += 1
+        if self._metrics is not None:
+            self._metrics.webhooks.labels(result).inc()
 
     def url_for(self, domain: str, type: str) -> str:
         """The URL registered with Bookeo (and signed by it) for a domain and type."""
@@ -56,7 +65,7 @@ class Intake:
         try:
             verify_signature(secret_key=self._secret_key, headers=headers, url=url, body=raw)
         except InvalidSignature as refused:
-            self.counts["rejected"] += 1
+            self._count("rejected")
             log.warning("webhook refused (%s) for %s/%s", refused.reason, domain, type_)
             return JSONResponse({"error": "invalid signature"}, status_code=401)
         message_id = headers.get(HEADER_MESSAGE_ID.lower(), "")
@@ -69,7 +78,9 @@ class Intake:
             booking_number = booking_of(event.domain.value, event.item_id, event.item)
         except MalformedDelivery as malformed:
             dead_reason = malformed.reason
-            self.counts["malformed"] += 1
+            self._count("malformed")
+        # What came before this delivery bounds what a lost one can have been.
+        before = await self._store.relay.last_received() if lost else None
         new = await self._store.relay.receive(
             message_id=message_id,
             domain=domain,
@@ -80,12 +91,12 @@ class Intake:
             at=self._clock.now(),
             dead_reason=dead_reason,
         )
-        self.counts["duplicate" if not new else "accepted"] += 1
+        self._count("duplicate" if not new else "accepted")
         if new and dead_reason is None:
             self._wake()
         if new and lost:
-            self.counts["previous_lost"] += 1
-            self._lost()  # Bookeo dropped something before this one: resynchronise
+            self._count("previous_lost")
+            self._lost(before)  # Bookeo dropped something before this one: resynchronise
         return JSONResponse({"ok": True, "duplicate": not new})
 
 

@@ -19,6 +19,7 @@ from bot.lookup import CustomerIndexer, Lookup
 from bot.store import Store
 
 if TYPE_CHECKING:
+    from bot.metrics import Metrics
     from bot.relay.delivery import Delivery
     from bot.relay.intake import Intake
 
@@ -38,6 +39,7 @@ class Deps:
     on_sandbox: bool
     delivery: Delivery | None = None
     intake: Intake | None = None
+    metrics: Metrics | None = None
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def today(self) -> date:

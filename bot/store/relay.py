@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from .tables import BookingStateRow, CardRow, InboxRow, SubscriptionRow
 
 KINDS = ("created", "changed", "canceled", "payments")
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes even for timezone-aware columns; they are UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ class RelayRepository:
                     body=r.body,
                     previous_lost=r.previous_lost,
                     attempts=r.attempts,
-                    received_at=r.received_at,
+                    received_at=aware(r.received_at),
                 )
                 for r in rows
             ]
@@ -163,7 +168,7 @@ class RelayRepository:
     async def last_received(self) -> datetime | None:
         async with self._sessions() as session:
             result: datetime | None = await session.scalar(select(func.max(InboxRow.received_at)))
-            return result
+            return aware(result) if result is not None else None
 
     # -- booking states ---------------------------------------------------------------------
 

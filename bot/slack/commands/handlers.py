@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -66,6 +67,8 @@ async def on_bookeo(
     except UsageError as error:
         usage = f"\nUsage: `{error.usage}`" if error.usage else "\nSee `/bookeo help`."
         await ack(response_type="ephemeral", text=f"{error.message}{usage}")
+        if deps.metrics is not None:
+            deps.metrics.commands.labels("unknown", "usage_error").inc()
         return
     if isinstance(parsed, New | OnBooking) and parsed_opens_modal(parsed):
         # A trigger_id lives 3 s: ack, then open the loading modal before anything else.
@@ -74,7 +77,23 @@ async def on_bookeo(
     else:
         await ack(response_type="ephemeral", text=_progress(parsed))
         work = answer(parsed, command=command, respond=respond, client=client, deps=deps)
-    after_ack(deps, client, command, work, name=f"bookeo {text[:20]}")
+    after_ack(
+        deps,
+        client,
+        command,
+        _counted(work, type(parsed).__name__.lower(), deps),
+        name=f"bookeo {text[:20]}",
+    )
+
+
+async def _counted(work: Coroutine[Any, Any, None], name: str, deps: Deps) -> None:
+    outcome = "failed"
+    try:
+        await work
+        outcome = "ok"
+    finally:
+        if deps.metrics is not None:
+            deps.metrics.commands.labels(name, outcome).inc()
 
 
 def parsed_opens_modal(parsed: Parsed) -> bool:
