@@ -53,22 +53,49 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
+    slack_bot_token: SecretStr | None = Field(
+        default=None, description="the Slack app's bot token (xoxb-…)"
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="the Slack app's signing secret (HTTP mode)"
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="an app-level token (xapp-…): Socket Mode instead of HTTP"
+    )
+    slack_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://slack.com/api/"), description="base URL of Slack's Web API"
+    )
 
-    bookeo_api_key: SecretStr | None = None
-    bookeo_secret_key: SecretStr | None = None
-    bookeo_api_url: AnyHttpUrl = AnyHttpUrl("https://api.bookeo.com/v2")
+    bookeo_api_key: SecretStr | None = Field(
+        default=None, description="both or neither; unset runs on the built-in sandbox"
+    )
+    bookeo_secret_key: SecretStr | None = Field(
+        default=None, description="Bookeo's application secret key (also signs webhooks)"
+    )
+    bookeo_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://api.bookeo.com/v2"), description="base URL of the Bookeo API"
+    )
 
-    business_timezone: str = "UTC"
-    public_url: AnyHttpUrl | None = None
-    database_url: str = "sqlite:///./bookeo-bot.db"
-    port: int = Field(default=3000, ge=1, le=65535)
-    bot_admins: Annotated[tuple[str, ...], NoDecode] = ()
-    log_level: LogLevel = "INFO"
-    log_format: LogFormat = LogFormat.CONSOLE
+    business_timezone: str = Field(
+        default="UTC", description="IANA zone of the Bookeo account: today, digests, reminders"
+    )
+    public_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="the bot's public https base URL (webhooks are registered "
+        "under it; http://localhost is accepted for local runs)",
+    )
+    database_url: str = Field(
+        default="sqlite:///./bookeo-bot.db",
+        description="sqlite:///path or postgresql://… (the driver is picked for you)",
+    )
+    port: int = Field(default=3000, ge=1, le=65535, description="HTTP port")
+    bot_admins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="comma-separated Slack user ids who start as admins"
+    )
+    log_level: LogLevel = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_format: LogFormat = Field(
+        default=LogFormat.CONSOLE, description="console, or json for one object per line"
+    )
 
     @field_validator(
         "slack_bot_token",
@@ -171,6 +198,21 @@ class Settings(BaseSettings):
             )
         if problems:
             raise ConfigError(problems)
+
+
+def configuration_table() -> str:
+    """The README's configuration table, generated from the fields above."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, tuple):
+            shown = ", ".join(default) or "empty"
+        elif default is None:
+            shown = "unset"
+        else:
+            shown = f"`{getattr(default, 'value', default)}`"
+        rows.append(f"| `{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(rows)
 
 
 def load_settings(**overrides: Any) -> Settings:

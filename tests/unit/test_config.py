@@ -125,3 +125,13 @@ def test_the_cli_fails_at_start_with_one_line_and_no_traceback(tmp_path) -> None
         "bookeo-bot: PORT: Input should be greater than or equal to 1 (got '-1')",
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_table_is_the_generated_one() -> None:
+    from pathlib import Path
+
+    from bot.config import configuration_table
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert configuration_table() in readme
+    assert all(field.description for field in Settings.model_fields.values())
