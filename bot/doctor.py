@@ -18,7 +18,7 @@ from bot.relay.registration import NEEDED
 from bot.store.migrate import alembic_config
 
 # The bot scopes the code uses; a test keeps manifest.yml asking for exactly these.
-REQUIRED_SCOPES = frozenset({"commands", "chat:write"})
+REQUIRED_SCOPES = frozenset({"commands", "chat:write", "channels:history", "groups:history"})
 # Bookeo permissions the bot needs: read and write bookings, read customers and availability.
 REQUIRED_PERMISSIONS = (("bookings", "rw"), ("customers", "r"), ("availability", "r"))
 

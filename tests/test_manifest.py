@@ -78,6 +78,8 @@ def test_scopes_are_the_minimal_ones_the_code_uses(manifest: dict) -> None:
         text = path.read_text()
         if "chat_postMessage" in text or "chat_update" in text or "chat_postEphemeral" in text:
             used.add("chat:write")
+        if "conversations_history" in text:
+            used |= {"channels:history", "groups:history"}
     used.add("commands")
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == used
 

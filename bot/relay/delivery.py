@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -47,6 +48,8 @@ PERMANENT = frozenset(
     }
 )
 MAX_ATTEMPTS = 8
+PENDING = "pending:"
+CARD_EVENT = "bookeo_booking_card"
 FOLD_AT = 5  # more new bookings than this for one channel in one pass: one summary
 SUMMARY_LINES = 40
 
@@ -294,7 +297,7 @@ class Delivery:
                 continue
             who = await self._store.oncall.target(team)
             ts = await self._store.relay.card(plan.number, target.subscription.channel_id)
-            if who is None or ts is None:
+            if who is None or ts is None or ts.startswith(PENDING):
                 continue
             await page(
                 store=self._store,
@@ -337,6 +340,8 @@ class Delivery:
     ) -> None:
         channel = target.subscription.channel_id
         ts = await self._store.relay.card(number, channel)
+        if ts is not None and ts.startswith(PENDING):
+            ts = await self._recover(channel, ts)  # a crash between posting and saving
         try:
             if booking is not None:
                 options = CardOptions(
@@ -348,12 +353,22 @@ class Delivery:
                 blocks = [b.to_dict() for b in booking_card(booking, options)]
                 text = card_text(booking, options)
                 if ts is None:
+                    # Slack has no idempotency key: note the post first, with a key the message
+                    # carries in its metadata, so a restart can find it instead of posting twice.
+                    key = f"{number}:{uuid.uuid4().hex}"
+                    await self._store.relay.set_card(
+                        number, channel, PENDING + key, at=self._clock.now()
+                    )
                     await self._pacer.wait(channel)
                     posted = await self._slack.chat_postMessage(
-                        channel=channel, blocks=blocks, text=text
+                        channel=channel,
+                        blocks=blocks,
+                        text=text,
+                        metadata={"event_type": CARD_EVENT, "event_payload": {"key": key}},
                     )
-                    ts = str(posted["ts"])
-                    await self._store.relay.save_card(number, channel, ts, at=self._clock.now())
+                    await self._store.relay.set_card(
+                        number, channel, str(posted["ts"]), at=self._clock.now()
+                    )
                     return  # the first card in a channel says it all; changes go in its thread
                 else:
                     await self._slack.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
@@ -367,6 +382,24 @@ class Delivery:
                 await self._pause(channel, code)
                 return
             raise
+
+    async def _recover(self, channel: str, pending: str) -> str | None:
+        """The ts of a card whose post was noted but not confirmed, if Slack has it."""
+        key = pending.removeprefix(PENDING)
+        history = await self._slack.conversations_history(
+            channel=channel, limit=200, include_all_metadata=True
+        )
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == CARD_EVENT and (
+                (metadata.get("event_payload") or {}).get("key") == key
+            ):
+                ts = str(message["ts"])
+                await self._store.relay.set_card(
+                    key.split(":")[0], channel, ts, at=self._clock.now()
+                )
+                return ts
+        return None  # never reached Slack: post it now
 
     async def _pause(self, channel: str, code: str) -> None:
         paused = await self._store.relay.pause(channel, code)

@@ -44,6 +44,7 @@ class SlackStub:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs some methods
         app.router.add_post("/respond/{token}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -60,8 +61,8 @@ class SlackStub:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        raw = await request.text()
-        if request.content_type == "application/json":
+        raw = await request.text() if request.method == "POST" else request.query_string
+        if request.content_type == "application/json" and request.method == "POST":
             args = json.loads(raw or "{}")
         else:
             args = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
@@ -72,6 +73,8 @@ class SlackStub:
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
             args["ts"] = ts
             answer |= {"channel": args.get("channel"), "ts": ts}
+        elif method == "conversations.history":
+            answer["messages"] = []  # the shell starts afresh each time: nothing to recover
         elif method == "chat.postEphemeral":
             answer["message_ts"] = f"1700000000.{next(self._ts):06d}"
         elif method.startswith("views."):

@@ -275,13 +275,17 @@ class RelayRepository:
             row = await session.get(CardRow, (booking_number, channel_id))
             return row.ts if row else None
 
-    async def save_card(
+    async def set_card(
         self, booking_number: str, channel_id: str, ts: str, *, at: datetime
     ) -> None:
+        """Record (or correct) where a booking's card is."""
         async with self._sessions.begin() as session:
-            if await session.get(CardRow, (booking_number, channel_id)) is None:
+            row = await session.get(CardRow, (booking_number, channel_id))
+            if row is None:
                 session.add(
                     CardRow(
                         booking_number=booking_number, channel_id=channel_id, ts=ts, posted_at=at
                     )
                 )
+            else:
+                row.ts = ts

@@ -55,6 +55,7 @@ class FakeSlackAPI:
             "views.publish",
             "users.info",
             "conversations.info",
+            "conversations.history",
         }
     )
 
@@ -76,6 +77,7 @@ class FakeSlackAPI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs some methods
         app.router.add_post("/respond/{token}", self._respond)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -137,8 +139,8 @@ class FakeSlackAPI:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        raw = await request.text()
-        if request.content_type == "application/json":
+        raw = await request.text() if request.method == "POST" else request.query_string
+        if request.content_type == "application/json" and request.method == "POST":
             args = json.loads(raw or "{}")
         else:
             args = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
@@ -184,8 +186,24 @@ class FakeSlackAPI:
                 "team_id": "T1",
                 "team": "Test",
             }
+        if method == "conversations.history":
+            channel = str(args.get("channel"))
+            history = [
+                {
+                    "ts": c.args.get("ts_assigned"),
+                    "text": c.args.get("text"),
+                    "metadata": c.args.get("metadata"),
+                }
+                for c in reversed(self.calls)
+                if c.method == "chat.postMessage"
+                and str(c.args.get("channel")) == channel
+                and not c.args.get("thread_ts")
+            ]
+            return {"ok": True, "messages": history, "has_more": False}
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            if method == "chat.postMessage":
+                args["ts_assigned"] = ts  # what conversations.history reports for it
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}

@@ -399,3 +399,50 @@ async def test_a_blocked_webhook_is_repaired_and_people_are_told(
     }
     assert told == {ADMIN, STAFF}
     assert not any(w.blocked_time for w in sandbox.state.webhooks.values())
+
+
+@pytest.mark.parametrize("reached_slack", [True, False])
+async def test_a_card_interrupted_by_a_crash_is_found_not_reposted(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox, reached_slack: bool
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    event = next_event(
+        sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(hours=30), seats=1
+    )
+    made = await office(
+        sandbox,
+        "/bookings",
+        {
+            "productId": event.product_id,
+            "eventId": event.event_id,
+            "customerId": next(iter(sandbox.state.customers)),
+            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+        },
+    )
+    number = made["bookingNumber"]
+    await settle(bot)
+    [card] = [
+        c
+        for c in in_channel(fake_slack, "chat.postMessage", thread=False)
+        if f"Booking {number}" in c["text"]
+    ]
+    key = card["metadata"]["event_payload"]["key"]
+    # As if the process died after Slack took the post (or before it did) but before the
+    # card's ts was saved: only the pending note remains.
+    pending_key = key if reached_slack else f"{number}:never-posted"
+    await bot.deps.store.relay.set_card(
+        number, CHANNEL, f"pending:{pending_key}", at=datetime.now(UTC)
+    )
+    await office(sandbox, f"/bookings/{number}/cancel", {})
+    await settle(bot)
+    cards = [
+        c
+        for c in in_channel(fake_slack, "chat.postMessage", thread=False)
+        if f"Booking {number}" in c["text"]
+    ]
+    if reached_slack:
+        assert len(cards) == 1  # found by its key: updated, not posted again
+        [update] = [u for u in in_channel(fake_slack, "chat.update") if number in u["text"]]
+        assert update["ts"] == card["ts_assigned"]
+    else:
+        assert len(cards) == 2  # it never reached Slack, so it is posted now
