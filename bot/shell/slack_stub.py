@@ -17,7 +17,8 @@ from aiohttp import web
 Listener = Callable[[str, dict[str, Any]], None]
 
 
-def _decode(value: Any) -> Any:
+def decode_value(value: Any) -> Any:
+    """A form field that holds JSON (Slack clients send views and blocks that way)."""
     if isinstance(value, str) and value[:1] in "[{":
         try:
             return json.loads(value)
@@ -26,8 +27,22 @@ def _decode(value: Any) -> Any:
     return value
 
 
+async def read_args(request: web.Request) -> dict[str, Any]:
+    """A Web API call's arguments: a JSON body, a form body, or (for GET) the query string."""
+    if request.method == "POST":
+        raw = await request.text()
+        if request.content_type == "application/json":
+            data: dict[str, Any] = json.loads(raw or "{}")
+            return data
+    else:
+        raw = request.query_string
+    return {k: decode_value(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
+
+
 class SlackStub:
-    def __init__(self, listener: Listener) -> None:
+    """Subclasses (the tests' fake) override `_api` / `_respond` and keep the server."""
+
+    def __init__(self, listener: Listener = lambda _method, _args: None) -> None:
         self._listener = listener
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
@@ -61,11 +76,7 @@ class SlackStub:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        raw = await request.text() if request.method == "POST" else request.query_string
-        if request.content_type == "application/json" and request.method == "POST":
-            args = json.loads(raw or "{}")
-        else:
-            args = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
+        args = await read_args(request)
         answer: dict[str, Any] = {"ok": True}
         if method == "auth.test":
             answer |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "TSHELL", "team": "Shell"}
@@ -78,7 +89,7 @@ class SlackStub:
         elif method == "chat.postEphemeral":
             answer["message_ts"] = f"1700000000.{next(self._ts):06d}"
         elif method.startswith("views."):
-            view = dict(_decode(args.get("view")) or {})
+            view = dict(decode_value(args.get("view")) or {})
             view["id"] = args.get("view_id") or f"V{next(self._views):04d}"
             view["hash"] = f"h{next(self._views)}"
             args["view"] = view

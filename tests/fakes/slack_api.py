@@ -13,9 +13,10 @@ import json
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl
 
 from aiohttp import web
+
+from bot.shell.slack_stub import SlackStub, decode_value, read_args
 
 
 @dataclass
@@ -32,16 +33,7 @@ class Staged:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-class FakeSlackAPI:
+class FakeSlackAPI(SlackStub):
     KNOWN: ClassVar[frozenset[str]] = frozenset(
         {
             "auth.test",
@@ -60,6 +52,7 @@ class FakeSlackAPI:
     )
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[Call] = []
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.unexpected: list[str] = []
@@ -67,32 +60,16 @@ class FakeSlackAPI:
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
         self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
         self._channel_limit: float | None = None
         self._last_post: dict[str, float] = {}
         self.rate_limited = 0
-        self.base_url = ""
-        self.root = ""
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
-        app.router.add_get("/api/{method}", self._api)  # slack_sdk GETs some methods
-        app.router.add_post("/respond/{token}", self._respond)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
-        self.base_url = f"{self.root}/api/"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+    @property
+    def base_url(self) -> str:
+        return self.api_url
 
     def response_url(self, token: str = "cmd") -> str:
-        return f"{self.root}/respond/{token}"
+        return super().response_url(token)
 
     def stage(
         self,
@@ -139,11 +116,7 @@ class FakeSlackAPI:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        raw = await request.text() if request.method == "POST" else request.query_string
-        if request.content_type == "application/json" and request.method == "POST":
-            args = json.loads(raw or "{}")
-        else:
-            args = {k: _decode(v) for k, v in parse_qsl(raw, keep_blank_values=True)}
+        args = await read_args(request)
         self.calls.append(Call(method, args, dict(request.headers)))
         if method not in self.KNOWN:
             self.unexpected.append(method)
@@ -208,7 +181,7 @@ class FakeSlackAPI:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method in ("views.open", "views.push", "views.update", "views.publish"):
-            view = dict(_decode(args.get("view")) or {})
+            view = dict(decode_value(args.get("view")) or {})
             view["id"] = args.get("view_id") or f"V{next(self._views):04d}"
             view["hash"] = f"h{next(self._views)}"
             return {"ok": True, "view": view}

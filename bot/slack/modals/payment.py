@@ -153,18 +153,16 @@ async def on_pay_submit(
         view=message_view(TITLE, ":hourglass_flowing_sand: Recording in Bookeo…"),
     )
 
-    async def rest() -> None:
-        await _record(
-            payment,
-            meta,
-            view_id=view["id"],
-            client=client,
-            deps=deps,
-            team_id=team_id,
-            user_id=user_id,
-        )
-
-    after_ack(deps, client, body, rest(), name="pay")
+    work = _record(
+        payment,
+        meta,
+        view_id=view["id"],
+        client=client,
+        deps=deps,
+        team_id=team_id,
+        user_id=user_id,
+    )
+    after_ack(deps, client, body, work, name="pay")
 
 
 async def on_refund_confirm(
@@ -173,7 +171,11 @@ async def on_refund_confirm(
     team_id, user_id = body["team"]["id"], body["user"]["id"]
     meta = ModalMeta.load(view.get("private_metadata"))
     raw = (meta.extra or {}).get("payment")
-    if meta.booking is None or not isinstance(raw, dict):
+    try:
+        payment = NewPayment.model_validate(raw)
+    except ValueError:
+        payment = None
+    if meta.booking is None or payment is None:
         await ack(
             response_action="update",
             view=message_view("Refund", "This form lost its data; open it again."),
@@ -196,19 +198,16 @@ async def on_refund_confirm(
         view=message_view("Refund", ":hourglass_flowing_sand: Recording the refund…"),
     )
 
-    async def rest() -> None:
-        payment = NewPayment.model_validate(raw)
-        await _record(
-            payment,
-            meta,
-            view_id=view["id"],
-            client=client,
-            deps=deps,
-            team_id=team_id,
-            user_id=user_id,
-        )
-
-    after_ack(deps, client, body, rest(), name="refund")
+    work = _record(
+        payment,
+        meta,
+        view_id=view["id"],
+        client=client,
+        deps=deps,
+        team_id=team_id,
+        user_id=user_id,
+    )
+    after_ack(deps, client, body, work, name="refund")
 
 
 async def _record(
