@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -52,6 +53,13 @@ class BotApp:
     delivery: Delivery
     intake: Intake
     _timers: list[asyncio.Task[None]] = field(default_factory=list)
+    # What else brings work in besides HTTP (Socket Mode): closed once in-flight work is done.
+    _intake_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def close_on_stop(self, close: Callable[[], Awaitable[None]]) -> None:
+        """Have `stop()` call `close` after in-flight deliveries finish, before the scheduler,
+        the HTTP clients and the database close."""
+        self._intake_closers.append(close)
 
     async def start(self) -> None:
         await self.deps.store.upgrade()
@@ -150,10 +158,18 @@ class BotApp:
                 log.warning("periodic reconciliation failed", exc_info=True)
 
     async def stop(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
+        """Graceful shutdown (SIGTERM), in order: uvicorn has stopped taking requests; the
+        delivery worker finishes its pass and the work after acks completes; Socket Mode
+        closes; then the timed jobs, the Bookeo client and the database."""
         await self.delivery.stop()
         await self.deps.drain()
+        for close in self._intake_closers:
+            try:
+                await close()
+            except Exception:
+                log.warning("could not close an intake cleanly", exc_info=True)
+        for timer in self._timers:
+            timer.cancel()
         await self.deps.bookeo.aclose()
         await self.deps.store.aclose()
         if self.sandbox is not None:

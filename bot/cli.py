@@ -215,11 +215,9 @@ def _run_serve(args: argparse.Namespace) -> int:
                 bot.bolt, settings.slack_app_token.get_secret_value()
             )
             await socket_mode.connect_async()  # type: ignore[no-untyped-call]
-        try:
-            await server.serve()
-        finally:
-            if socket_mode is not None:
-                await socket_mode.close_async()  # type: ignore[no-untyped-call]
+            bot.close_on_stop(socket_mode.close_async)
+        # On SIGTERM uvicorn stops accepting, finishes open requests, then runs bot.stop().
+        await server.serve()
 
     asyncio.run(serve())
     return EXIT_OK

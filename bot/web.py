@@ -9,12 +9,39 @@ from contextlib import asynccontextmanager
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.logs import request_context
 from bot.metrics import Metrics
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+class RequestIdMiddleware:
+    """Each HTTP request gets an id (the caller's `X-Request-Id`, else a new one): on its log
+    lines and echoed in the answer, so a support report can be matched to the logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get(REQUEST_ID_HEADER)
+        with request_context(given if given and given.isprintable() else None) as request_id:
+
+            async def send_with_id(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    MutableHeaders(scope=message).append(REQUEST_ID_HEADER, request_id)
+                await send(message)
+
+            await self.app(scope, receive, send_with_id)
 
 
 def build_asgi(
@@ -68,4 +95,5 @@ def build_asgi(
             Route("/metrics", metrics_text, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestIdMiddleware)],
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -50,10 +52,12 @@ def test_look_up_cancel_in_a_form_and_watch_the_back_office(tmp_path) -> None:
 
 
 def test_create_a_booking_with_inline_errors(tmp_path) -> None:
+    # Tomorrow, not today: late in Sydney's evening today's last slot has already started.
+    tomorrow = datetime.now(ZoneInfo("Australia/Sydney")).date() + timedelta(days=1)
     out = shell(
         "/bookeo new kayak\n"
         "\n"  # keep the product
-        "\n"  # keep the date
+        f"{tomorrow.isoformat()}\n"
         "1\n"  # the first time
         "\n\n"  # nobody: Adults, Children left empty
         "\n"  # no customer search

@@ -26,6 +26,7 @@ from bot.bookeo.models import Booking
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
+from bot.logs import request_context
 from bot.metrics import Metrics
 from bot.relay.changes import Change, changed_at, diff, dumps, is_stale, loads, sentence, snapshot
 from bot.relay.oncall import URGENT_WINDOW, page, urgent_reason
@@ -158,7 +159,8 @@ class Delivery:
             if self._stopping:
                 break
             try:
-                await self._execute(plan, folded)
+                with request_context(f"booking-{plan.number}"):
+                    await self._execute(plan, folded)
                 await self._store.relay.done([i.id for i in plan.items])
                 self.delivered += len(plan.items)
                 self._observe(plan)
