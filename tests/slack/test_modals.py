@@ -508,8 +508,9 @@ async def test_a_failing_bookeo_shows_in_the_modal(
     # A write that Bookeo refuses is reported too, and nothing is half-done.
     form = await command_modal(bot, fake_slack, f"cancel {booking.number}", user=STAFF)
     sandbox.state.cancel_booking(booking.number, agent="someone else", reason=None)
+    updates = len(fake_slack.of("views.update"))  # before submitting: the answer may be quick
     await submit(bot, form, {B.REASON: text_input("late")}, user=STAFF)
-    result = await shown(fake_slack, len(fake_slack.of("views.update")) + 1)
+    result = await shown(fake_slack, updates + 1)
     assert "already canceled" in texts(result)
     [entry] = await bot.deps.store.audit_log(booking_number=booking.number)
     assert entry.outcome == "failed"
