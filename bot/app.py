@@ -8,7 +8,6 @@ await bot.stop()
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,11 +22,11 @@ from bot.bookeo import BookeoClient
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import SANDBOX_NOTICE, Settings
+from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
-from bot.relay.oncall import escalate
 from bot.relay.reconcile import reconcile
 from bot.relay.registration import ensure_webhooks
 from bot.sandbox import Sandbox
@@ -40,7 +39,6 @@ from bot.web import build_asgi
 log = logging.getLogger("bot.app")
 SANDBOX_BASE_URL = "https://sandbox.bookeo.invalid/v2"
 SANDBOX_BOT_URL = "https://bookeo-bot.sandbox.invalid"
-RECONCILE_EVERY = timedelta(minutes=30)
 
 
 @dataclass
@@ -52,7 +50,7 @@ class BotApp:
     sandbox: Sandbox | None
     delivery: Delivery
     intake: Intake
-    _timers: list[asyncio.Task[None]] = field(default_factory=list)
+    jobs: JobRunner
     # What else brings work in besides HTTP (Socket Mode): closed once in-flight work is done.
     _intake_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -66,12 +64,8 @@ class BotApp:
         if self.sandbox is not None:
             log.warning(SANDBOX_NOTICE)
         self.delivery.start()
-        loop = asyncio.get_running_loop()
-        self._timers = [
-            loop.create_task(self._reconcile_periodically()),
-            loop.create_task(self._escalate_periodically()),
-        ]
-        if self.sandbox is not None or self.settings.public_url is not None:
+        self.jobs.start()
+        if self.webhooks_enabled:
             self.deps.spawn(self.check_webhooks(), name="webhook-registration")
         last = await self.deps.store.relay.last_received()
         if last is not None:
@@ -85,6 +79,11 @@ class BotApp:
             await self.deps.indexer.refresh()
         except Exception:  # a failed warm-up is retried on the first phone lookup
             log.warning("could not build the customer phone index at start", exc_info=True)
+
+    @property
+    def webhooks_enabled(self) -> bool:
+        """Bookeo can reach us: on the built-in sandbox, or with a public URL."""
+        return self.sandbox is not None or self.settings.public_url is not None
 
     async def check_webhooks(self) -> list[str]:
         """Register or repair the webhooks; tell the admins and whoever is on call about any
@@ -121,19 +120,6 @@ class BotApp:
             self.delivery.wake()
         return queued
 
-    async def _escalate_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(60)
-            try:
-                await escalate(
-                    store=self.deps.store,
-                    slack=self.bolt.client,
-                    admins=self.settings.bot_admins,
-                    now=self.deps.clock.now(),
-                )
-            except Exception:
-                log.warning("escalation pass failed", exc_info=True)
-
     async def _resync_since(self, since: datetime) -> None:
         try:
             queued = await reconcile(
@@ -144,18 +130,6 @@ class BotApp:
             return
         if queued:
             self.delivery.wake()
-
-    async def _reconcile_periodically(self) -> None:
-        # Low frequency on purpose: Bookeo asks apps not to poll. APScheduler takes this over
-        # with the other timed jobs.
-        while True:
-            await asyncio.sleep(RECONCILE_EVERY.total_seconds())
-            if self.sandbox is not None or self.settings.public_url is not None:
-                await self.check_webhooks()  # re-check: Bookeo may have blocked one
-            try:
-                await self.resync()
-            except Exception:
-                log.warning("periodic reconciliation failed", exc_info=True)
 
     async def stop(self) -> None:
         """Graceful shutdown (SIGTERM), in order: uvicorn has stopped taking requests; the
@@ -168,15 +142,14 @@ class BotApp:
                 await close()
             except Exception:
                 log.warning("could not close an intake cleanly", exc_info=True)
-        for timer in self._timers:
-            timer.cancel()
+        await self.jobs.stop()
         await self.deps.bookeo.aclose()
         await self.deps.store.aclose()
         if self.sandbox is not None:
             await self.sandbox.aclose()
 
     async def ready(self) -> bool:
-        return self.delivery.running and await self.deps.store.ping()
+        return self.delivery.running and self.jobs.running and await self.deps.store.ping()
 
 
 def build_app(
@@ -278,6 +251,18 @@ def build_app(
         sandbox=sandbox.app if sandbox is not None else None,
         metrics=metrics,
     )
+    job_deps = JobDeps(
+        store=store,
+        bookeo=bookeo,
+        catalog=catalog,
+        slack=slack,
+        tz=settings.timezone,
+        admins=settings.bot_admins,
+        resync=lambda: bot.resync(),
+        check_webhooks=lambda: bot.check_webhooks(),
+        wake_delivery=delivery.wake,
+        webhooks_enabled=sandbox is not None or settings.public_url is not None,
+    )
     bot = BotApp(
         settings=settings,
         deps=deps,
@@ -286,6 +271,7 @@ def build_app(
         sandbox=sandbox,
         delivery=delivery,
         intake=intake,
+        jobs=JobRunner(job_deps, Leadership(store.engine), clock),
     )
     if sandbox is not None:
         # The in-process sandbox delivers its webhooks straight into this app.

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.app import BotApp, build_app
 from bot.bookeo import BookeoClient
@@ -36,6 +40,44 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(_OUR_PREFIXES):
             monkeypatch.delenv(name)
+
+
+# PostgreSQL runs beside SQLite when this names a server's maintenance database, e.g.
+# postgresql://postgres@127.0.0.1:5432/test (.ci/run sets it). Read before clean_environ runs.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+ENGINES = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(not TEST_DATABASE_URL, reason="TEST_DATABASE_URL is not set"),
+    ),
+]
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database on the TEST_DATABASE_URL server, dropped afterwards."""
+    assert TEST_DATABASE_URL is not None
+    server = make_url(TEST_DATABASE_URL).set(drivername="postgresql")
+    name = f"bookeo_test_{uuid.uuid4().hex[:12]}"
+    admin_dsn = server.render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """The bot's DATABASE_URL: SQLite always, and PostgreSQL when TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/bot.db"
+        return
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
@@ -121,13 +163,15 @@ async def fake_slack() -> AsyncIterator[FakeSlackAPI]:
 
 
 @pytest.fixture
-async def bot(fake_slack: FakeSlackAPI, sandbox: Sandbox, tmp_path) -> AsyncIterator[BotApp]:
+async def bot(
+    fake_slack: FakeSlackAPI, sandbox: Sandbox, database_url: str
+) -> AsyncIterator[BotApp]:
     settings = Settings(
         _env_file=None,
         slack_bot_token="xoxb-test",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.base_url,
-        database_url=f"sqlite:///{tmp_path}/bot.db",
+        database_url=database_url,
         business_timezone="Australia/Sydney",
         bot_admins=ADMIN,
     )

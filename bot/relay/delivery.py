@@ -137,19 +137,28 @@ class Delivery:
                     pass
 
     async def drain_once(self) -> bool:
-        """Deliver what is due; True when there was anything."""
-        items = await self._store.relay.due(now=self._clock.now())
-        self.backlog = await self._store.relay.backlog()
-        if not items:
-            return False
+        """Deliver what is due; True when there was anything for this process."""
+        relay = self._store.relay
+        seen = await relay.due(now=self._clock.now())
+        self.backlog = await relay.backlog()
+        unroutable = [item.id for item in seen if item.booking_number is None]
+        if unroutable:
+            await relay.done(unroutable)  # nothing to route
+        async with relay.claim({i.booking_number for i in seen if i.booking_number}) as mine:
+            if not mine:
+                return bool(unroutable)
+            # Read again under the claim: another replica may have delivered some meanwhile.
+            items = await relay.due(now=self._clock.now(), bookings=mine)
+            await self._deliver(items)
+        return True
+
+    async def _deliver(self, items: list[InboxItem]) -> None:
         groups: dict[str, list[InboxItem]] = {}
         for item in items:
-            groups.setdefault(item.booking_number or f"#{item.id}", []).append(item)
+            if item.booking_number is not None:
+                groups.setdefault(item.booking_number, []).append(item)
         plans: list[Plan] = []
         for key, group in groups.items():
-            if key.startswith("#"):
-                await self._store.relay.done([i.id for i in group])  # nothing to route
-                continue
             try:
                 plans.append(await self._plan(key, group))
             except Exception as error:
@@ -167,7 +176,6 @@ class Delivery:
             except Exception as error:
                 await self._failed(plan.number, plan.items, error)
         await self._note_resyncs()
-        return True
 
     def _observe(self, plan: Plan) -> None:
         if self._metrics is None or not (plan.targets and plan.changes):

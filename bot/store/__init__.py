@@ -4,12 +4,15 @@ from .engine import async_url, make_engine
 from .oncall import Page
 from .relay import InboxItem, Subscription
 from .repository import AuditEntry, CreateClaim, Store
+from .schedules import Digest, Reminder
 
 __all__ = [
     "AuditEntry",
     "CreateClaim",
+    "Digest",
     "InboxItem",
     "Page",
+    "Reminder",
     "Store",
     "Subscription",
     "async_url",

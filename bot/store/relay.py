@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Collection
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .tables import BookingStateRow, CardRow, InboxRow, SubscriptionRow
+from .tables import BookingStateRow, CardRow, InboxRow, RelayClaimRow, SubscriptionRow
 
 KINDS = ("created", "changed", "canceled", "payments")
 
@@ -103,15 +106,15 @@ class RelayRepository:
             return False
         return True
 
-    async def due(self, *, now: datetime, limit: int = 200) -> list[InboxItem]:
-        """Pending items whose time has come, oldest first."""
+    async def due(
+        self, *, now: datetime, limit: int = 200, bookings: Collection[str] | None = None
+    ) -> list[InboxItem]:
+        """Pending items whose time has come, oldest first (of these bookings, if given)."""
+        query = select(InboxRow).where(InboxRow.state == "pending", InboxRow.next_attempt_at <= now)
+        if bookings is not None:
+            query = query.where(InboxRow.booking_number.in_(list(bookings)))
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(InboxRow)
-                .where(InboxRow.state == "pending", InboxRow.next_attempt_at <= now)
-                .order_by(InboxRow.id)
-                .limit(limit)
-            )
+            rows = await session.scalars(query.order_by(InboxRow.id).limit(limit))
             return [
                 InboxItem(
                     id=r.id,
@@ -126,6 +129,35 @@ class RelayRepository:
                 )
                 for r in rows
             ]
+
+    @asynccontextmanager
+    async def claim(self, booking_numbers: Collection[str]) -> AsyncIterator[set[str]]:
+        """Hold these bookings for the block; yields those this process got.
+
+        On PostgreSQL, where several replicas drain one inbox, each booking's claim row is
+        locked `FOR UPDATE SKIP LOCKED` in a transaction that lasts the block: a booking is
+        delivered by one replica at a time (so in order, and its card posted once), others
+        skip it, and a replica that dies releases its bookings with its connection. SQLite
+        serves one process, which gets them all.
+        """
+        numbers = sorted(set(booking_numbers))
+        if not numbers or self._sessions.kw["bind"].dialect.name != "postgresql":
+            yield set(numbers)
+            return
+        async with self._sessions.begin() as session:
+            await session.execute(
+                postgresql_insert(RelayClaimRow)
+                .values([{"booking_number": n} for n in numbers])
+                .on_conflict_do_nothing()
+            )
+        async with self._sessions() as session, session.begin():
+            held = await session.scalars(
+                select(RelayClaimRow.booking_number)
+                .where(RelayClaimRow.booking_number.in_(numbers))
+                .order_by(RelayClaimRow.booking_number)
+                .with_for_update(skip_locked=True)
+            )
+            yield set(held)
 
     async def done(self, ids: list[int]) -> None:
         async with self._sessions.begin() as session:
@@ -146,6 +178,14 @@ class RelayRepository:
                 .where(InboxRow.id.in_(ids))
                 .values(state="dead", reason=reason[:2000])
             )
+
+    async def prune(self, *, before: datetime) -> int:
+        """Forget deliveries that reached Slack before `before` (dead letters stay)."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(InboxRow).where(InboxRow.state == "done", InboxRow.received_at < before)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def backlog(self) -> dict[str, int]:
         async with self._sessions() as session:

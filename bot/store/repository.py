@@ -18,6 +18,7 @@ from bot.permissions import Role
 from . import migrate
 from .oncall import OnCallRepository
 from .relay import RelayRepository
+from .schedules import ScheduleRepository
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 
 
@@ -52,6 +53,7 @@ class Store:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.relay = RelayRepository(self._sessions)
         self.oncall = OnCallRepository(self._sessions)
+        self.schedules = ScheduleRepository(self._sessions)
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)
@@ -177,6 +179,16 @@ class Store:
         async with self._sessions() as session:
             row = await session.get(NoteRow, booking_number)
             return row.text if row else None
+
+    async def notes(self, booking_numbers: list[str]) -> dict[str, str]:
+        """The notes of many bookings at once (those that have any)."""
+        if not booking_numbers:
+            return {}
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(NoteRow).where(NoteRow.booking_number.in_(booking_numbers))
+            )
+            return {row.booking_number: row.text for row in rows if row.text}
 
     async def set_note(self, booking_number: str, text: str, *, by: str, at: datetime) -> None:
         """Set (or, with empty text, clear) a booking's notes."""

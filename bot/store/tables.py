@@ -104,7 +104,7 @@ class BookingStateRow(Base):
 class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    team_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     kinds: Mapped[str] = mapped_column(String(100))
     product_id: Mapped[str | None] = mapped_column(String(64))
@@ -124,7 +124,7 @@ class CardRow(Base):
     __tablename__ = "cards"
     booking_number: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    ts: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(100))  # or "pending:<key>" while being posted
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -151,3 +151,56 @@ class PageRow(Base):
     acked_by: Mapped[str | None] = mapped_column(String(32))
     acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Declared here as the migrations made them, so autogenerate finds nothing to change.
+Index("ix_inbox_state_next", InboxRow.state, InboxRow.next_attempt_at)
+Index("ix_inbox_booking", InboxRow.booking_number)
+Index("ix_subscriptions_team", SubscriptionRow.team_id)
+Index("ix_pages_open", PageRow.acked_at, PageRow.escalated_at)
+
+
+class DigestRow(Base):
+    """A channel's morning digest: today's roster at a local time (one per channel)."""
+
+    __tablename__ = "digests"
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    at: Mapped[str] = mapped_column(String(5))  # "08:00" in the business's time zone
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    product_name: Mapped[str | None] = mapped_column(String(200))
+    always: Mapped[bool] = mapped_column(Boolean)  # post on days without bookings too
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderRow(Base):
+    """A channel's reminders: a note N minutes before each slot starts (one per channel)."""
+
+    __tablename__ = "reminders"
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    minutes: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[str | None] = mapped_column(String(64))
+    product_name: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PostedRow(Base):
+    """A timed post made (or being made) once: a digest for a day, a reminder for a slot.
+    Inserted before posting, so a second scheduler or a retry cannot post it twice."""
+
+    __tablename__ = "posted"
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # digest:2026-11-25 …
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class RelayClaimRow(Base):
+    """One row per booking the relay has seen. On PostgreSQL a replica holds its row locked
+    (FOR UPDATE SKIP LOCKED) while it delivers that booking, so each booking's deliveries go
+    through one replica at a time, in order."""
+
+    __tablename__ = "relay_claims"
+    booking_number: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -27,6 +27,8 @@ from bot.slack.commands.parser import (
     OnCall,
     Parsed,
     Schedule,
+    SetDigest,
+    SetReminder,
     SetRole,
     Status,
     Subscribe,
@@ -35,6 +37,7 @@ from bot.slack.commands.parser import (
     parse,
 )
 from bot.slack.commands.relay import answer_relay
+from bot.slack.commands.schedules import answer_schedule
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, after_ack
 from bot.slack.permissions import audit, require, role_of
@@ -185,6 +188,9 @@ async def answer(
         return
     if isinstance(parsed, Subscribe | Unsubscribe | ListSubscriptions | Status | OnCall):
         await answer_relay(parsed, command=command, respond=respond, client=client, deps=deps)
+        return
+    if isinstance(parsed, SetDigest | SetReminder):
+        await answer_schedule(parsed, command=command, respond=respond, client=client, deps=deps)
         return
     raise UserFacingError("That command is not available here.")
 

@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time
 
 from bot.permissions import Role
 
@@ -105,6 +106,26 @@ class OnCall:
     target: str | None = None  # None: show who is on call
 
 
+@dataclass(frozen=True)
+class SetDigest:
+    """`digest 08:00 …`: today's roster at that local time; `off=True` stops it; neither
+    time nor off: show this channel's."""
+
+    at: time | None = None
+    product: str | None = None
+    always: bool = False
+    off: bool = False
+
+
+@dataclass(frozen=True)
+class SetReminder:
+    """`remind 30m …`: a note that many minutes before each slot; `off=True` stops them."""
+
+    minutes: int | None = None
+    product: str | None = None
+    off: bool = False
+
+
 _GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
 
 
@@ -122,6 +143,8 @@ Parsed = (
     | ListSubscriptions
     | Status
     | OnCall
+    | SetDigest
+    | SetReminder
 )
 KINDS = ("created", "changed", "canceled", "payments")
 _QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
@@ -190,6 +213,18 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "oncall [@user | @group]",
         "who is paged for urgent changes (admins set it)",
         "/bookeo oncall @sam",
+    ),
+    Subcommand(
+        "digest",
+        'digest HH:MM [product:"…"] [always] | off',
+        "today's roster in this channel each morning (admins)",
+        '/bookeo digest 08:00 product:"Sunset Kayak"',
+    ),
+    Subcommand(
+        "remind",
+        'remind 30m [product:"…"] | off',
+        "a note in this channel before each slot starts (admins)",
+        "/bookeo remind 30m",
     ),
     Subcommand("help", "help", "this list", "/bookeo help"),
 )
@@ -383,7 +418,75 @@ def _oncall(name: str, rest: list[str]) -> Parsed:
     raise UsageError("Mention one person or one user group with @.", usage_of(name))
 
 
+_CLOCK = re.compile(r"\A(\d{1,2})(?::([0-5]\d))?\s*(am|pm)?\Z")
+_LEAD = re.compile(r"\A(\d{1,4})\s*(m|min|mins|minutes?|h|hours?)\Z")
+MAX_REMIND_MINUTES = 24 * 60
+
+
+def parse_clock(text: str) -> time | None:
+    """`08:00`, `8:00`, `17:30`, `8am`, `7:30pm` → a time; None when it is not one."""
+    match = _CLOCK.match(text.strip().lower())
+    if match is None:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match.group(2) is None:
+        return None  # a bare "8" could be 08:00 or 20:00: ask for one or the other
+    if hour > 23:
+        return None
+    return time(hour, minute)
+
+
+def _product_option(rest: list[str]) -> tuple[list[str], str | None]:
+    """Split off `product:"…"`; the other words are returned as they came."""
+    product = None
+    words = []
+    for word in rest:
+        key, sep, value = word.partition(":")
+        if sep and key.lower() == "product":
+            product = value.strip() or None
+        else:
+            words.append(word)
+    return words, product
+
+
+def _digest(name: str, rest: list[str]) -> Parsed:
+    words, product = _product_option(rest)
+    if not words and product is None:
+        return SetDigest()
+    if [w.lower() for w in words] == ["off"] and product is None:
+        return SetDigest(off=True)
+    always = any(w.lower() == "always" for w in words)
+    times = [w for w in words if w.lower() != "always"]
+    at = parse_clock(times[0]) if len(times) == 1 else None
+    if at is None:
+        raise UsageError("Give one local time like `08:00` or `7:30am`, or `off`.", usage_of(name))
+    return SetDigest(at=at, product=product, always=always)
+
+
+def _remind(name: str, rest: list[str]) -> Parsed:
+    words, product = _product_option(rest)
+    if not words and product is None:
+        return SetReminder()
+    if [w.lower() for w in words] == ["off"] and product is None:
+        return SetReminder(off=True)
+    match = _LEAD.match(" ".join(words).lower()) if words else None
+    if match is None:
+        raise UsageError(
+            "Say how long before each slot, like `30m` or `2h`, or `off`.", usage_of(name)
+        )
+    minutes = int(match.group(1)) * (60 if match.group(2).startswith("h") else 1)
+    if not 5 <= minutes <= MAX_REMIND_MINUTES:
+        raise UsageError("Reminders go between 5 minutes and 24 hours ahead.", usage_of(name))
+    return SetReminder(minutes=minutes, product=product)
+
+
 _PARSERS = {
+    "digest": _digest,
+    "remind": _remind,
     "oncall": _oncall,
     "subscribe": _subscribe,
     "unsubscribe": _unsubscribe,

@@ -34,8 +34,10 @@ def schedule_messages(
     tz: tzinfo,
     categories: dict[str, str],
     max_messages: int = 4,
+    notes: dict[str, str] | None = None,
 ) -> list[list[Block]]:
-    """The schedule as one or more messages of at most 50 blocks, slots in time order."""
+    """The schedule as one or more messages of at most 50 blocks, slots in time order; each
+    booking's notes (special requests) under its line when `notes` are given."""
     header: list[Block] = [HeaderBlock(text=clip(title, 150))]
     if not groups:
         return [[*header, SectionBlock(text="No bookings.")]]
@@ -53,7 +55,7 @@ def schedule_messages(
     )
     sections: list[Block] = []
     for group in groups:
-        sections.extend(_slot_sections(group, tz, categories))
+        sections.extend(_slot_sections(group, tz, categories, notes or {}))
     messages: list[list[Block]] = []
     current = header
     for block in sections:
@@ -78,7 +80,9 @@ def schedule_messages(
     return messages
 
 
-def _slot_sections(group: SlotGroup, tz: tzinfo, categories: dict[str, str]) -> list[Block]:
+def _slot_sections(
+    group: SlotGroup, tz: tzinfo, categories: dict[str, str], notes: dict[str, str]
+) -> list[Block]:
     head = f"*{when(group.start, group.end, tz)}* · {escape(group.product_name)}"
     facts = [plural(group.people, "person", "people")]
     if group.seats_left is not None:
@@ -87,7 +91,11 @@ def _slot_sections(group: SlotGroup, tz: tzinfo, categories: dict[str, str]) -> 
         facts.append(f":warning: {group.unpaid} unpaid")
     lines = [f"{head}\n{' · '.join(facts)}"]
     for booking in group.bookings:
-        lines.append(booking_line(booking, categories))
+        line = booking_line(booking, categories)
+        note = notes.get(booking.booking_number)
+        if note:
+            line += "\n      :memo: _" + escape(clip(" ".join(note.split()), 300)) + "_"
+        lines.append(line)
     sections: list[Block] = []
     text = ""
     for line in lines:

@@ -1,0 +1,75 @@
+"""Reminders: N minutes before each slot starts, a short note of who is coming and what is
+unpaid, once per slot and channel.
+
+Runs every minute, with one Bookeo call for the next few hours when any channel asked for
+reminders (none otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, tzinfo
+
+from bot.schedule import SlotGroup, group_by_slot
+from bot.slack.text import escape, plural, when
+from bot.slack.views.lists import booking_line
+from bot.store import Reminder
+
+from .deps import JobDeps
+
+log = logging.getLogger("bot.jobs.reminders")
+
+
+def post_key(group: SlotGroup) -> str:
+    return f"remind:{group.product_id}:{group.start.isoformat()}"
+
+
+def due_slots(reminder: Reminder, groups: list[SlotGroup], now: datetime) -> list[SlotGroup]:
+    """The slots of this reminder's product starting within its lead time from now."""
+    ahead = now + timedelta(minutes=reminder.minutes)
+    return [
+        g
+        for g in groups
+        if now < g.start <= ahead
+        and (reminder.product_id is None or g.product_id == reminder.product_id)
+    ]
+
+
+def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[str, str]) -> str:
+    minutes = max(1, round((group.start - now).total_seconds() / 60))
+    unpaid = f" · :warning: {group.unpaid} unpaid" if group.unpaid else ""
+    head = (
+        f":alarm_clock: *{escape(group.product_name)}* starts in {minutes} min "
+        f"({when(group.start, group.end, tz)}) · {plural(group.people, 'person', 'people')}"
+        f"{unpaid}"
+    )
+    return "\n".join([head, *(booking_line(b, categories) for b in group.bookings)])
+
+
+async def run(deps: JobDeps, now: datetime) -> int:
+    reminders = await deps.store.schedules.reminders()
+    if not reminders:
+        return 0
+    lead = timedelta(minutes=max(r.minutes for r in reminders))
+    bookings = await deps.bookeo.bookings.list(
+        start=now, end=now + lead, expand_customer=True
+    ).to_list()
+    products = {p.product_id: p for p in await deps.catalog.products()}
+    groups = group_by_slot(bookings, [], products)
+    categories = await deps.catalog.category_names()
+    posted = 0
+    for reminder in reminders:
+        for group in due_slots(reminder, groups, now):
+            key = post_key(group)
+            if not await deps.store.schedules.claim_post(reminder.channel_id, key, now=now):
+                continue
+            try:
+                await deps.slack.chat_postMessage(
+                    channel=reminder.channel_id,
+                    text=reminder_text(group, now, deps.tz, categories),
+                )
+                posted += 1
+            except Exception:
+                log.warning("could not post a reminder in %s; will retry", reminder.channel_id)
+                await deps.store.schedules.release_post(reminder.channel_id, key)
+    return posted
