@@ -10,13 +10,18 @@ import asyncio
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+
+if TYPE_CHECKING:
+    from bot.store import Digest, Reminder
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -127,6 +132,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")  # noqa: S104
     serve.add_argument("--port", type=int, default=None, help="port (default: PORT, 3000)")
     serve.set_defaults(run=_run_serve)
+
+    jobs = commands.add_parser(
+        "jobs",
+        help="list the timed jobs, the digests and reminders, and when each runs next",
+        description="The timed jobs from the trigger table with their next run in "
+        "BUSINESS_TIMEZONE, then each channel's digest and reminders from DATABASE_URL. "
+        "With several replicas, one of them (the holder of the scheduler lock) runs them.",
+    )
+    jobs.set_defaults(run=_run_jobs)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="database commands", metavar="ACTION")
@@ -268,6 +282,50 @@ def _run_manifest(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     print(_manifest_text().replace(PLACEHOLDER_URL, url), end="")
+    return EXIT_OK
+
+
+def _run_jobs(args: argparse.Namespace) -> int:
+    from bot.jobs import next_runs
+    from bot.slack.views.schedules import lead_time
+    from bot.store import Store, make_engine
+
+    settings = load_settings()
+    tz = settings.timezone
+    now = datetime.now(UTC)
+
+    def at(moment: datetime | None) -> str:
+        return f"{moment.astimezone(tz):%a %d %b %H:%M}" if moment else "never"
+
+    print(f"Timed jobs (times in {tz}):")
+    for spec, next_at in next_runs(now, tz):
+        print(f"  {spec.id:<15} {spec.every:<17} next {at(next_at):<16}  {spec.summary}")
+
+    async def read() -> tuple[list[Digest], list[Reminder]]:
+        store = Store(make_engine(settings.database_url))
+        try:
+            return await store.schedules.digests(), await store.schedules.reminders()
+        finally:
+            await store.aclose()
+
+    try:
+        digests, reminders = asyncio.run(read())
+    except Exception as error:  # an unreachable or unmigrated database: say which
+        print(f"bookeo-bot: cannot read digests and reminders: {type(error).__name__}: "
+              f"{str(error).splitlines()[0][:200]} (is `bookeo-bot db upgrade` done?)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILURE
+    print("Digests:" if digests else "Digests: none (/bookeo digest 08:00 in a channel)")
+    for digest in digests:
+        product = f"  {digest.product_name}" if digest.product_name else ""
+        print(f"  {digest.channel_id:<15} {digest.at:%H:%M}  next {at(digest.next_after(now, tz))}"
+              f"{product}{'  (also on empty days)' if digest.always else ''}")  # fmt: skip
+    print("Reminders:" if reminders else "Reminders: none (/bookeo remind 30m in a channel)")
+    for reminder in reminders:
+        product = f" of {reminder.product_name}" if reminder.product_name else ""
+        print(
+            f"  {reminder.channel_id:<15} {lead_time(reminder.minutes)} before each slot{product}"
+        )
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ def build_scheduler(tz: tzinfo) -> AsyncIOScheduler:
 
 class JobRunner:
     def __init__(self, deps: JobDeps, leadership: Leadership, clock: Clock) -> None:
-        self._deps = deps
+        self.deps = deps
         self._leadership = leadership
         self._clock = clock
         self._scheduler: AsyncIOScheduler | None = None
@@ -60,7 +60,7 @@ class JobRunner:
 
     async def run_now(self, spec: JobSpec) -> int:
         """Run one job at once, as the scheduler would (with the clock's now)."""
-        result = await spec.run(self._deps, self._clock.now())
+        result = await spec.run(self.deps, self._clock.now())
         self.runs[spec.id] = self.runs.get(spec.id, 0) + 1
         return result
 
@@ -77,10 +77,10 @@ class JobRunner:
             await asyncio.sleep(TRY_LOCK_EVERY)
 
     def _start_scheduler(self) -> None:
-        scheduler = build_scheduler(self._deps.tz)
+        scheduler = build_scheduler(self.deps.tz)
         for spec in JOBS:
             scheduler.add_job(
-                self._fire, spec.trigger(self._deps.tz), args=[spec], id=spec.id, name=spec.id
+                self._fire, spec.trigger(self.deps.tz), args=[spec], id=spec.id, name=spec.id
             )
         scheduler.start()
         self._scheduler = scheduler

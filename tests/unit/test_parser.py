@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import get_args
 
 import pytest
@@ -19,11 +20,14 @@ from bot.slack.commands.parser import (
     OnBooking,
     Parsed,
     Schedule,
+    SetDigest,
+    SetReminder,
     SetRole,
     Subscribe,
     Unsubscribe,
     UsageError,
     parse,
+    parse_clock,
 )
 
 words = st.sampled_from(
@@ -116,3 +120,62 @@ def test_mistakes_are_explained(text: str, says: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse(text)
     assert says in caught.value.message
+
+
+# -- digest and remind ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("digest 08:00", SetDigest(at=time(8, 0))),
+        ("digest 8:05", SetDigest(at=time(8, 5))),
+        ("digest 7:30pm", SetDigest(at=time(19, 30))),
+        ("digest 12am", SetDigest(at=time(0, 0))),
+        ('digest 08:00 product:"Sunset Kayak" always',
+         SetDigest(at=time(8, 0), product="Sunset Kayak", always=True)),
+        ("digest off", SetDigest(off=True)),
+        ("digest", SetDigest()),
+        ("remind 30m", SetReminder(minutes=30)),
+        ("remind 2h product:kayak", SetReminder(minutes=120, product="kayak")),
+        ("remind 90 minutes", SetReminder(minutes=90)),
+        ("remind off", SetReminder(off=True)),
+        ("remind", SetReminder()),
+    ],
+)  # fmt: skip
+def test_digest_and_remind(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("digest 8", "08:00"),  # 08:00 or 20:00? asked, not guessed
+        ("digest 24:00", "08:00"),
+        ("digest 13pm", "08:00"),
+        ("digest 08:00 09:00", "08:00"),
+        ("digest at breakfast", "08:00"),
+        ("remind 2m", "between 5 minutes and 24 hours"),
+        ("remind 25h", "between 5 minutes and 24 hours"),
+        ("remind soon", "like `30m`"),
+    ],
+)
+def test_digest_and_remind_explain_bad_input(text: str, says: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        parse(text)
+    assert says in raised.value.message
+    assert raised.value.usage is not None and raised.value.usage.startswith("/bookeo ")
+
+
+@given(st.integers(0, 23), st.integers(0, 59))
+def test_every_24_hour_time_reads_back(hour: int, minute: int) -> None:
+    assert parse_clock(f"{hour:02d}:{minute:02d}") == time(hour, minute)
+    twelve = hour % 12 or 12
+    half = "am" if hour < 12 else "pm"
+    assert parse_clock(f"{twelve}:{minute:02d}{half}") == time(hour, minute)
+
+
+@given(st.text(max_size=40))
+def test_parse_clock_never_raises(text: str) -> None:
+    result = parse_clock(text)
+    assert result is None or isinstance(result, time)
