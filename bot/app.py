@@ -273,6 +273,7 @@ def build_app(
         intake=intake,
         jobs=JobRunner(job_deps, Leadership(store.engine), clock),
     )
+    metrics.watch_scheduler(lambda: bot.jobs.leading)
     if sandbox is not None:
         # The in-process sandbox delivers its webhooks straight into this app.
         sandbox.sender.set_transport(httpx.ASGITransport(app=asgi))

@@ -60,6 +60,15 @@ class Metrics:
             registry=self.registry,
         )
 
+    def watch_scheduler(self, leading: Callable[[], bool]) -> None:
+        """1 on the replica that runs the timed jobs (holds the scheduler lock), else 0."""
+        gauge = Gauge(
+            "bookeo_bot_scheduler_leader",
+            "Whether this replica runs the timed jobs",
+            registry=self.registry,
+        )
+        gauge.set_function(lambda: 1.0 if leading() else 0.0)
+
     def watch_backlog(self, read: Callable[[], dict[str, int]]) -> None:
         """Report the inbox backlog at scrape time, from `read()` (a cached snapshot)."""
         self.registry.register(_Backlog(read))

@@ -53,3 +53,22 @@ def test_the_entrypoint_is_the_console_script_in_exec_form() -> None:
 
     assert _parser().parse_args(["serve"]).run.__name__ == "_run_serve"
     assert _parser().parse_args(["db", "upgrade"]).run.__name__ == "_run_db_upgrade"
+
+
+def test_the_compose_example_runs_replicas_on_postgres() -> None:
+    import yaml
+
+    from bot.config import Settings
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    bots = [name for name, service in services.items() if service.get("build") == "."]
+    assert len(bots) >= 2
+    known = {name.upper() for name in Settings.model_fields}
+    for name in bots:
+        environment = services[name]["environment"]
+        assert set(environment) <= known, set(environment) - known
+        assert environment["DATABASE_URL"].startswith("postgresql://")
+        assert "postgres" in services[name]["depends_on"]
+    balancer = services["balancer"]["command"]
+    assert all(f"--to {name}:3000" in balancer for name in bots)

@@ -8,9 +8,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes.processes import free_port, sandbox_process, start_bot, until_ready
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import SIGNING_SECRET, signed_headers, slash_command
 
@@ -26,66 +24,14 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 CHANNEL = "CCRASH"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
-def sandbox_process() -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "sandbox",
-            "--port",
-            "0",
-            "--allow-http-webhooks",
-            "--timezone",
-            "Australia/Sydney",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={"PATH": os.environ.get("PATH", "")},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
-    assert match, line
-    yield match.group(1)
-    process.kill()
-    process.wait(timeout=10)
-    process.stdout.close()
-
-
-def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:  # the child keeps its own copy of the file
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-async def until_ready(base: str, within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            try:
-                if (await http.get(f"{base}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError("the bot did not become ready")
+def sandbox_url() -> Iterator[str]:
+    with sandbox_process() as url:
+        yield url
 
 
 async def test_sigkill_mid_burst_loses_nothing(
-    sandbox_process: str, fake_slack: FakeSlackAPI, tmp_path: Path
+    sandbox_url: str, fake_slack: FakeSlackAPI, tmp_path: Path
 ) -> None:
     port = free_port()
     bot_url = f"http://127.0.0.1:{port}"
@@ -96,7 +42,7 @@ async def test_sigkill_mid_burst_loses_nothing(
         "SLACK_API_URL": fake_slack.base_url,
         "BOOKEO_API_KEY": "sandbox-api-key",
         "BOOKEO_SECRET_KEY": "sandbox-secret-key",
-        "BOOKEO_API_URL": f"{sandbox_process}/v2",
+        "BOOKEO_API_URL": f"{sandbox_url}/v2",
         "PUBLIC_URL": bot_url,
         "DATABASE_URL": f"sqlite:///{tmp_path}/crash.db",
         "PORT": str(port),
@@ -108,7 +54,7 @@ async def test_sigkill_mid_burst_loses_nothing(
     try:
         await until_ready(bot_url)
         async with (
-            httpx.AsyncClient(base_url=sandbox_process) as sandbox,
+            httpx.AsyncClient(base_url=sandbox_url) as sandbox,
             httpx.AsyncClient() as http,
         ):
             for _ in range(100):  # registration happens in the background at start
