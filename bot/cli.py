@@ -311,15 +311,19 @@ def _run_jobs(args: argparse.Namespace) -> int:
     try:
         digests, reminders = asyncio.run(read())
     except Exception as error:  # an unreachable or unmigrated database: say which
-        print(f"bookeo-bot: cannot read digests and reminders: {type(error).__name__}: "
-              f"{str(error).splitlines()[0][:200]} (is `bookeo-bot db upgrade` done?)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"bookeo-bot: cannot read digests and reminders: {type(error).__name__}: "
+            f"{str(error).splitlines()[0][:200]} (is `bookeo-bot db upgrade` done?)",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     print("Digests:" if digests else "Digests: none (/bookeo digest 08:00 in a channel)")
     for digest in digests:
         product = f"  {digest.product_name}" if digest.product_name else ""
-        print(f"  {digest.channel_id:<15} {digest.at:%H:%M}  next {at(digest.next_after(now, tz))}"
-              f"{product}{'  (also on empty days)' if digest.always else ''}")  # fmt: skip
+        print(
+            f"  {digest.channel_id:<15} {digest.at:%H:%M}  next {at(digest.next_after(now, tz))}"
+            f"{product}{'  (also on empty days)' if digest.always else ''}"
+        )
     print("Reminders:" if reminders else "Reminders: none (/bookeo remind 30m in a channel)")
     for reminder in reminders:
         product = f" of {reminder.product_name}" if reminder.product_name else ""

@@ -29,13 +29,23 @@ def free_port() -> int:
 def sandbox_process(*extra: str) -> Iterator[str]:
     """`bookeo-bot sandbox` on a free port; yields its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "sandbox", "--port", "0", "--allow-http-webhooks",
-         "--timezone", "Australia/Sydney", *extra],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "sandbox",
+            "--port",
+            "0",
+            "--allow-http-webhooks",
+            "--timezone",
+            "Australia/Sydney",
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env={"PATH": os.environ.get("PATH", "")},
-    )  # fmt: skip
+    )
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)

@@ -41,12 +41,25 @@ def test_the_jobs_command_lists_jobs_digests_and_reminders(tmp_path) -> None:
         store = Store(make_engine(url))
         await store.upgrade()
         now = datetime.now(UTC)
-        await store.schedules.set_digest(team_id="T1", channel_id="CDIGEST", at=time(7, 30),
-                                         product_id=None, product_name=None, always=False,
-                                         by="UADMIN", now=now)  # fmt: skip
-        await store.schedules.set_reminder(team_id="T1", channel_id="CREMIND", minutes=90,
-                                           product_id="P1", product_name="Sunset Kayak Tour",
-                                           by="UADMIN", now=now)  # fmt: skip
+        await store.schedules.set_digest(
+            team_id="T1",
+            channel_id="CDIGEST",
+            at=time(7, 30),
+            product_id=None,
+            product_name=None,
+            always=False,
+            by="UADMIN",
+            now=now,
+        )
+        await store.schedules.set_reminder(
+            team_id="T1",
+            channel_id="CREMIND",
+            minutes=90,
+            product_id="P1",
+            product_name="Sunset Kayak Tour",
+            by="UADMIN",
+            now=now,
+        )
         await store.aclose()
 
     asyncio.run(configure())

@@ -144,9 +144,13 @@ async def make_changes(sandbox: httpx.AsyncClient) -> tuple[list[tuple], dict[st
         product = product_of(slot)
         answer = await sandbox.post(
             "/_sandbox/bookings",
-            json={"productId": product, "eventId": slot["eventId"], "customerId": "CU00010001SBX",
-                  "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]}},
-        )  # fmt: skip
+            json={
+                "productId": product,
+                "eventId": slot["eventId"],
+                "customerId": "CU00010001SBX",
+                "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+            },
+        )
         assert answer.status_code == 201, answer.text
         item = answer.json()
         created.append((item["bookingNumber"], slot))
@@ -155,9 +159,13 @@ async def make_changes(sandbox: httpx.AsyncClient) -> tuple[list[tuple], dict[st
     await asyncio.sleep(1.1)
     for number, slot in created[:150]:  # moved to another slot of the same product
         other = next(
-            (s for s in seats[200:] if product_of(s) == product_of(slot)
-             and s["eventId"] != slot["eventId"]), None,
-        )  # fmt: skip
+            (
+                s
+                for s in seats[200:]
+                if product_of(s) == product_of(slot) and s["eventId"] != slot["eventId"]
+            ),
+            None,
+        )
         if other is None:
             continue
         answer = await sandbox.post(
@@ -221,8 +229,9 @@ async def _scenario(replicas: Replicas, box: str, slack: FakeSlackAPI, database:
     async with httpx.AsyncClient(base_url=box) as sandbox, httpx.AsyncClient() as http:
 
         async def command(text: str, channel: str, token: str) -> str:
-            body = slash_command(text, user="UADMIN", channel=channel,
-                                 response_url=slack.response_url(token))  # fmt: skip
+            body = slash_command(
+                text, user="UADMIN", channel=channel, response_url=slack.response_url(token)
+            )
             url = rng.choice([replicas.urls[i] for i in replicas.alive()])
             answer = await http.post(
                 f"{url}/slack/events", content=body, headers=signed_headers(body)
@@ -277,8 +286,11 @@ async def _scenario(replicas: Replicas, box: str, slack: FakeSlackAPI, database:
 
         # The digest, once, from whichever replica holds the scheduler.
         async def digests(channel: str) -> list[dict]:
-            return [c for c in slack.of("chat.postMessage") if c.get("channel") == channel
-                    and str(c.get("text", "")).startswith("Today")]  # fmt: skip
+            return [
+                c
+                for c in slack.of("chat.postMessage")
+                if c.get("channel") == channel and str(c.get("text", "")).startswith("Today")
+            ]
 
         wait = (first_digest - datetime.now(SYDNEY)).total_seconds() + 15
         await eventually(lambda: digests(DIGEST), within=wait)

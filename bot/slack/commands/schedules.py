@@ -43,8 +43,15 @@ async def answer_schedule(
             removed, what = await schedules.digest_off(channel), "digest"
         else:
             removed, what = await schedules.reminder_off(channel), "reminders"
-        await audit(deps, team_id=team, user_id=user, action=f"{what}_off",
-                    booking_number=None, outcome="ok", detail=channel)  # fmt: skip
+        await audit(
+            deps,
+            team_id=team,
+            user_id=user,
+            action=f"{what}_off",
+            booking_number=None,
+            outcome="ok",
+            detail=channel,
+        )
         text = (
             f":white_check_mark: No more {what} in <#{channel}>."
             if removed
@@ -96,8 +103,15 @@ async def answer_schedule(
                 "`/invite @Bookeo`, then run the command again."
             ) from None
         raise
-    await audit(deps, team_id=team, user_id=user, action=action, booking_number=None,
-                outcome="ok", detail=f"{channel}: {line}")  # fmt: skip
+    await audit(
+        deps,
+        team_id=team,
+        user_id=user,
+        action=action,
+        booking_number=None,
+        outcome="ok",
+        detail=f"{channel}: {line}",
+    )
     await respond(replace_original=True, text=f":white_check_mark: {line}")
 
 
