@@ -71,5 +71,23 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO; keep that for DEBUG runs only.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    quiet_libraries()
+
+
+# Libraries that log the data passing through them: SQL parameters (customer emails and
+# phone numbers), request URLs (a customer search by email). They stay at WARNING even when
+# LOG_LEVEL=DEBUG, so contact details never reach the logs.
+CHATTY = (
+    "aiosqlite",
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "httpx",
+    "httpcore",
+    "psycopg",
+    "slack_sdk",  # request bodies: cards shown to staff carry contact details
+)
+
+
+def quiet_libraries() -> None:
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.WARNING)

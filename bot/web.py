@@ -12,12 +12,13 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.logs import request_context
 from bot.metrics import Metrics
+from bot.slack.payloads import payload_problem
 
 REQUEST_ID_HEADER = "x-request-id"
 
@@ -58,6 +59,9 @@ def build_asgi(
 
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
+        problem = payload_problem(await request.body(), request.headers.get("content-type"))
+        if problem is not None:  # Bolt would raise on it: say what is wrong instead
+            return PlainTextResponse(f"malformed interactivity payload: {problem}", 400)
         response = await handler.handle(request)
         if metrics is not None:
             metrics.ack_seconds.observe(time.perf_counter() - started)

@@ -106,8 +106,8 @@ def after_ack(
 
 async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
     """An ephemeral note to whoever sent `body`, on the surface they used."""
-    user = (body.get("user") or {}).get("id") or body.get("user_id")
-    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    user = _id_of(body.get("user")) or body.get("user_id")
+    channel = _id_of(body.get("channel")) or body.get("channel_id")
     response_url = body.get("response_url")
     try:
         if response_url:
@@ -120,3 +120,9 @@ async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
             await client.chat_postMessage(channel=user, text=text)
     except Exception:  # the last resort must not raise
         log.exception("could not tell the user about an error")
+
+
+def _id_of(value: Any) -> str | None:
+    """`{"id": …}` as Slack sends it; anything else has no id."""
+    found = value.get("id") if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None

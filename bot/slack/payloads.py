@@ -1,0 +1,82 @@
+"""The shape Slack always gives an interactivity payload, checked before any listener runs.
+
+Slack signs every request, so a malformed payload is a bug or a hand-made request, not a
+user's typo; but Bolt's own matching and logging assume these fields and raise on a missing
+one, even before its middleware runs. So the web layer asks `payload_problem` first, and a
+request that lacks them gets a 400 with the reason instead of a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+INTERACTIVE = frozenset(
+    {
+        "block_actions",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "block_suggestion",
+    }
+)
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _has_str(mapping: Any, key: str) -> bool:
+    return isinstance(mapping, dict) and isinstance(mapping.get(key), str)
+
+
+def shape_problem(body: dict[str, Any]) -> str | None:
+    """Why `body` is not an interactivity payload Slack would send; None when it is fine."""
+    kind = body.get("type")
+    if kind not in INTERACTIVE:
+        return f"unknown interactivity type {str(kind)[:40]!r}"
+    if not _has_str(body.get("user"), "id"):
+        return "user.id is missing"
+    for key in ("team", "channel", "container", "message"):
+        if key in body and body[key] is not None and not _is_dict(body[key]):
+            return f"{key} is not an object"
+    if "view" in body and not _is_dict(body["view"]):
+        return "view is not an object"
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
+            return "actions is empty"
+        if not all(_has_str(a, "action_id") for a in actions):
+            return "an action has no action_id"
+    if kind in ("view_submission", "view_closed"):
+        view: dict[str, Any] = body.get("view") or {}
+        if not _has_str(view, "callback_id") or not view["callback_id"]:
+            return "view.callback_id is missing"
+        state = view.get("state", {"values": {}})
+        if not _is_dict(state) or not _is_dict(state.get("values", {})):
+            return "view.state.values is not an object"
+        if "private_metadata" in view and not isinstance(view["private_metadata"], str):
+            return "view.private_metadata is not a string"
+    if kind in ("shortcut", "message_action") and not _has_str(body, "callback_id"):
+        return "callback_id is missing"
+    if kind == "block_suggestion" and not _has_str(body, "action_id"):
+        return "action_id is missing"
+    return None
+
+
+def payload_problem(raw: bytes, content_type: str | None) -> str | None:
+    """The problem with a raw `/slack/events` body that carries an interactivity payload."""
+    if not (content_type or "").startswith("application/x-www-form-urlencoded"):
+        return None
+    fields = parse_qs(raw.decode("utf-8", "replace"))
+    if "payload" not in fields:
+        return None  # a slash command: Bolt reads its fields
+    try:
+        payload = json.loads(fields["payload"][0])
+    except ValueError:
+        return "payload is not JSON"
+    if not isinstance(payload, dict):
+        return "payload is not an object"
+    return shape_problem(payload)

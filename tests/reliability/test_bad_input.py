@@ -1,0 +1,226 @@
+"""Bad input from every side — slash-command text, interactivity payloads with missing or
+wrong-typed fields, and webhook bodies — through the real endpoints: no HTTP 5xx, no
+unhandled exception, and every slash command answered with words."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.app import BotApp
+from bot.bookeo.webhooks import compute_signature
+from bot.sandbox import Sandbox
+from bot.slack.ids import Action
+from tests.conftest import ADMIN, VIEWER
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_requests import interaction, signed_headers, slash_command
+
+pytestmark = pytest.mark.asyncio
+EXAMPLES = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+NASTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "\u202e",
+        "🙂" * 50,
+        "<!channel>",
+        "<@U123|x>",
+        "'; DROP TABLE inbox; --",
+        "{{7*7}}",
+        "${jndi:ldap://x}",
+        "../../etc/passwd",
+        "a" * 5000,
+        "\n\n\t",
+        "#1001",
+        "１００１",
+    ]
+)
+TEXT = st.one_of(NASTY, st.text(max_size=300))
+WORDS = st.sampled_from(
+    [
+        "find",
+        "today",
+        "upcoming",
+        "new",
+        "edit",
+        "cancel",
+        "pay",
+        "payments",
+        "customer",
+        "role",
+        "subscribe",
+        "unsubscribe",
+        "digest",
+        "remind",
+        "oncall",
+        "status",
+        "1001",
+        "help",
+    ]
+)
+
+
+def asgi(bot: BotApp) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=bot.asgi), base_url="http://bot")
+
+
+def unhandled(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+
+
+@EXAMPLES
+@given(word=WORDS, rest=TEXT, user=st.sampled_from([ADMIN, VIEWER]))
+async def test_any_slash_command_text_gets_an_answer(
+    bot: BotApp,
+    fake_slack: FakeSlackAPI,
+    caplog: pytest.LogCaptureFixture,
+    word: str,
+    rest: str,
+    user: str,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    token = uuid.uuid4().hex[:10]
+    body = slash_command(f"{word} {rest}", user=user, response_url=fake_slack.response_url(token))
+    opened = len(fake_slack.of("views.open"))
+    async with asgi(bot) as http:
+        answer = await http.post("/slack/events", content=body, headers=signed_headers(body))
+    assert answer.status_code == 200
+    await bot.deps.drain()
+    # Answered: in the HTTP answer, through the response_url, or with a modal.
+    said = (
+        answer.content
+        or fake_slack.responses.get(token)
+        or len(fake_slack.of("views.open")) > opened
+    )
+    assert said, f"/bookeo {word} {rest!r} got no answer"
+    assert unhandled(caplog) == []
+
+
+PAYLOAD = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(
+            [
+                "block_actions",
+                "view_submission",
+                "view_closed",
+                "shortcut",
+                "message_action",
+                "garbage",
+            ]
+        )
+    },
+    optional={
+        "user": st.one_of(
+            st.none(),
+            st.text(max_size=5),
+            st.fixed_dictionaries({"id": st.one_of(st.just(ADMIN), st.integers(), st.none())}),
+        ),
+        "team": st.one_of(st.none(), st.fixed_dictionaries({"id": st.just("T1")})),
+        "actions": st.lists(
+            st.fixed_dictionaries(
+                {"action_id": st.sampled_from([*(a.value for a in Action), "nope"])},
+                optional={
+                    "value": st.one_of(TEXT, st.integers(), st.none()),
+                    "block_id": st.text(max_size=10),
+                },
+            ),
+            max_size=2,
+        ),
+        "view": st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {"callback_id": st.text(max_size=20)},
+                optional={"private_metadata": TEXT, "state": st.just({"values": {}})},
+            ),
+        ),
+        "trigger_id": st.text(max_size=10),
+        "response_url": st.just("http://127.0.0.1:9/never"),
+        "container": st.one_of(st.none(), st.just({"type": "message"})),
+    },
+)
+
+
+@EXAMPLES
+@given(payload=PAYLOAD)
+async def test_malformed_interactivity_payloads_never_break_the_bot(
+    bot: BotApp, caplog: pytest.LogCaptureFixture, payload: dict
+) -> None:
+    caplog.set_level(logging.WARNING)
+    body = interaction(payload)
+    async with asgi(bot) as http:
+        answer = await http.post("/slack/events", content=body, headers=signed_headers(body))
+    await bot.deps.drain()
+    assert answer.status_code < 500, answer.text
+    assert unhandled(caplog) == []
+
+
+BODY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["itemId", "item", "timestamp", "bookingNumber", "startTime", "x"]),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+ROUTES = [
+    "bookings/created",
+    "bookings/updated",
+    "payments/created",
+    "bookings/nonsense",
+    "customers/created",
+]
+
+
+@EXAMPLES
+@given(data=BODY, raw=st.binary(max_size=200), as_json=st.booleans(), route=st.sampled_from(ROUTES))
+async def test_any_signed_webhook_body_is_stored_or_explained(
+    bot: BotApp,
+    sandbox: Sandbox,
+    caplog: pytest.LogCaptureFixture,
+    data: object,
+    raw: bytes,
+    as_json: bool,
+    route: str,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    body = json.dumps(data).encode() if as_json else raw
+    domain, type_ = route.split("/")
+    stamp, mid = str(int(time.time() * 1000)), uuid.uuid4().hex
+    signature = compute_signature(
+        sandbox.secret_key,
+        timestamp_ms=stamp,
+        message_id=mid,
+        url=bot.intake.url_for(domain, type_),
+        body=body,
+    )
+    headers = {
+        "X-Bookeo-Timestamp": stamp,
+        "X-Bookeo-MessageId": mid,
+        "X-Bookeo-Signature": signature,
+        "Content-Type": "application/json",
+    }
+    async with asgi(bot) as http:
+        answer = await http.post(f"/bookeo/webhooks/{route}", content=body, headers=headers)
+    assert answer.status_code in (200, 202, 400, 404), answer.text
+    await bot.delivery.drain()
+    dead = await bot.deps.store.relay.dead_letters(limit=100)
+    assert all(reason for _id, _kind, reason in dead)  # every rejection explained
+    assert unhandled(caplog) == []
