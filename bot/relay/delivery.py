@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -103,7 +104,8 @@ class Delivery:
         self.delivered = 0
         self._pacer = pacer or ChannelPacer()
         self._metrics = metrics
-        self.backlog: dict[str, int] = {}  # a snapshot for /metrics, refreshed every pass
+        self.backlog: dict[str, int] = {}  # a snapshot for /metrics, refreshed every second
+        self._backlog_at = 0.0
         self._resynced: Counter[str] = Counter()  # channel → changes only reconciliation found
 
     def wake(self) -> None:
@@ -140,7 +142,9 @@ class Delivery:
         """Deliver what is due; True when there was anything for this process."""
         relay = self._store.relay
         seen = await relay.due(now=self._clock.now())
-        self.backlog = await relay.backlog()
+        if time.monotonic() - self._backlog_at >= 1.0 or not seen:
+            # A count over the whole inbox: at most once a second, not once a pass.
+            self.backlog, self._backlog_at = await relay.backlog(), time.monotonic()
         unroutable = [item.id for item in seen if item.booking_number is None]
         if unroutable:
             await relay.done(unroutable)  # nothing to route
@@ -282,7 +286,8 @@ class Delivery:
 
     async def _execute(self, plan: Plan, folded: set[tuple[str, str]]) -> None:
         if plan.changes:
-            resynced = any(item.message_id.startswith("resync:") for item in plan.items)
+            # Only reconciliation brought it: a webhook in the same batch means Bookeo did deliver.
+            resynced = all(item.message_id.startswith("resync:") for item in plan.items)
             for target in plan.targets:
                 channel = target.subscription.channel_id
                 if (plan.number, channel) in folded:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .tables import BookingStateRow, CardRow, InboxRow, RelayClaimRow, SubscriptionRow
@@ -85,26 +85,30 @@ class RelayRepository:
         dead_reason: str | None = None,
     ) -> bool:
         """Store a delivery; False when its message id was already stored (no second effect)."""
-        try:
-            async with self._sessions.begin() as session:
-                session.add(
-                    InboxRow(
-                        message_id=message_id,
-                        domain=domain,
-                        type=type,
-                        booking_number=booking_number,
-                        received_at=at,
-                        body=body,
-                        previous_lost=previous_lost,
-                        state="dead" if dead_reason else "pending",
-                        attempts=0,
-                        next_attempt_at=at,
-                        reason=dead_reason or "",
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        # A Core insert, not the ORM's unit of work: this runs once per webhook, under load.
+        row = {
+            "message_id": message_id,
+            "domain": domain,
+            "type": type,
+            "booking_number": booking_number,
+            "received_at": at,
+            "body": body,
+            "previous_lost": previous_lost,
+            "state": "dead" if dead_reason else "pending",
+            "attempts": 0,
+            "next_attempt_at": at,
+            "reason": dead_reason or "",
+        }
+        dialect = self._sessions.kw["bind"].dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        async with self._sessions.begin() as session:
+            stored = await session.scalar(
+                insert(InboxRow)
+                .values(row)
+                .on_conflict_do_nothing(index_elements=["message_id"])
+                .returning(InboxRow.id)
+            )
+            return stored is not None
 
     async def due(
         self, *, now: datetime, limit: int = 200, bookings: Collection[str] | None = None
