@@ -54,7 +54,8 @@ def rss_mb(pid: int) -> float:
 
 
 class TimedSlack(FakeSlackAPI):
-    """The tests' fake Slack, noting when each call arrived."""
+    """The tests' fake Slack, noting when each call it accepted arrived (a call answered 429,
+    and retried later, is not a message)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -63,7 +64,8 @@ class TimedSlack(FakeSlackAPI):
     async def _api(self, request):  # type: ignore[no-untyped-def]
         arrived = time.perf_counter()
         response = await super()._api(request)
-        self.arrivals.append((arrived, self.calls[-1].method, self.calls[-1].args))
+        if response.status == 200:
+            self.arrivals.append((arrived, self.calls[-1].method, self.calls[-1].args))
         return response
 
 

@@ -164,3 +164,12 @@ async def test_reminders_ask_bookeo_only_when_a_channel_wants_them(
     before = sum(sandbox.calls.values())
     await reminders.run(bot.jobs.deps, datetime.now(UTC))
     assert sum(sandbox.calls.values()) - before == 1  # one list call for the next 30 minutes
+
+
+async def test_a_digest_set_where_the_bot_is_not_is_undone(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")
+    reply = await command(bot, fake_slack, "digest 08:00")
+    assert "/invite @Bookeo" in reply["text"]
+    assert await bot.deps.store.schedules.digests() == []

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo import BookeoError
 from bot.catalog import AmbiguousProduct, UnknownProduct
 from bot.permissions import Permission, Role
 from bot.relay.oncall import mention
+from bot.slack.commands.channel import announce
 from bot.slack.commands.parser import ListSubscriptions, OnCall, Status, Subscribe, Unsubscribe
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError
@@ -19,7 +19,6 @@ from bot.slack.permissions import audit, require, role_of
 from bot.slack.views.relay import describe, status_blocks, subscriptions_blocks
 
 RelayCommand = Subscribe | Unsubscribe | ListSubscriptions | Status | OnCall
-NOT_THERE = frozenset({"not_in_channel", "channel_not_found"})
 
 
 async def answer_relay(
@@ -130,22 +129,14 @@ async def _subscribe(
         broadcast=parsed.broadcast,
         urgent_hours=parsed.urgent_hours,
     )
-    try:
-        # Saying so in the channel is also how we learn whether the bot may post there.
-        await client.chat_postMessage(
-            channel=channel,
-            text=f":bell: <@{user}> subscribed this channel to booking updates: {describe(sub)}",
-        )
-    except SlackApiError as error:
-        if error.response.get("error") in NOT_THERE:
-            await deps.store.relay.unsubscribe(
-                team_id=team, channel_id=channel, subscription_id=sub.id
-            )
-            raise UserFacingError(
-                ":wave: I'm not in this channel, so I can't post booking updates here. "
-                "Invite me with `/invite @Bookeo`, then run the command again."
-            ) from None
-        raise
+    await announce(
+        client,
+        channel,
+        f":bell: <@{user}> subscribed this channel to booking updates: {describe(sub)}",
+        undo=lambda: deps.store.relay.unsubscribe(
+            team_id=team, channel_id=channel, subscription_id=sub.id
+        ),
+    )
     await deps.store.relay.resume(channel)  # a new subscription un-pauses the channel
     await audit(
         deps,

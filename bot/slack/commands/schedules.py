@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo.models import Product
 from bot.catalog import AmbiguousProduct, UnknownProduct
 from bot.permissions import Permission
+from bot.slack.commands.channel import announce
 from bot.slack.commands.parser import SetDigest, SetReminder
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError
@@ -18,7 +18,6 @@ from bot.slack.permissions import audit, require
 from bot.slack.views.schedules import describe_digest, describe_reminder
 
 ScheduleCommand = SetDigest | SetReminder
-NOT_THERE = frozenset({"not_in_channel", "channel_not_found"})
 
 
 async def answer_schedule(
@@ -89,20 +88,14 @@ async def answer_schedule(
         )
         line = describe_reminder(reminder)
         action = "remind"
-    try:
-        # Saying so in the channel is also how we learn whether the bot may post there.
-        await client.chat_postMessage(channel=channel, text=f"<@{user}> set this channel's {line}")
-    except SlackApiError as error:
-        if error.response.get("error") in NOT_THERE:
-            if isinstance(parsed, SetDigest):
-                await deps.store.schedules.digest_off(channel)
-            else:
-                await deps.store.schedules.reminder_off(channel)
-            raise UserFacingError(
-                ":wave: I'm not in this channel, so I couldn't post there. Invite me with "
-                "`/invite @Bookeo`, then run the command again."
-            ) from None
-        raise
+    undo = (
+        deps.store.schedules.digest_off
+        if isinstance(parsed, SetDigest)
+        else deps.store.schedules.reminder_off
+    )
+    await announce(
+        client, channel, f"<@{user}> set this channel's {line}", undo=lambda: undo(channel)
+    )
     await audit(
         deps,
         team_id=team,
