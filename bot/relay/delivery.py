@@ -388,8 +388,6 @@ class Delivery:
                 else:
                     await self._slack.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
             if ts is not None:
-                # A thread line is a message too: Slack's ~1 a second per channel counts it.
-                await self._pacer.wait(channel)
                 await self._slack.chat_postMessage(
                     channel=channel, thread_ts=ts, text=line, reply_broadcast=target.broadcast
                 )
