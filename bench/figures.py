@@ -351,11 +351,19 @@ async def burst(events: int = 2000, seconds: float = 60, channels: int = 20) -> 
     rng = random.Random(5)
     async with stack() as s, httpx.AsyncClient(timeout=60) as http:
         s.slack.limit_posts_per_channel(1.0)
+        products = (await http.get(f"{s.sandbox}/_sandbox")).json()["products"]
+        product_ids = sorted(products)
+        # Spread across the channels as a business would: each follows one product.
         names = [f"CBURST{i:02d}" for i in range(channels)]
+        follows = {name: product_ids[i % len(product_ids)] for i, name in enumerate(names)}
         for name in names:
             token = uuid.uuid4().hex[:8]
             await _command(
-                http, s.bot, "subscribe", channel=name, response_url=s.slack.response_url(token)
+                http,
+                s.bot,
+                f'subscribe product:"{products[follows[name]]}"',
+                channel=name,
+                response_url=s.slack.response_url(token),
             )
             await s.slack.wait_for(f"respond:{token}", within=30)
         numbers = [str(n) for n in range(1001, 1400)]
@@ -379,6 +387,12 @@ async def burst(events: int = 2000, seconds: float = 60, channels: int = 20) -> 
                 if answer.status_code == 201:
                     final.setdefault(number, "live")
         sent = time.perf_counter()
+        product_of = {
+            number: (
+                await http.get(f"{s.sandbox}/v2/bookings/{number}", headers=BOOKEO_HEADERS)
+            ).json()["productId"]
+            for number in final
+        }
 
         def converged() -> bool:
             for name in names:
@@ -388,6 +402,8 @@ async def burst(events: int = 2000, seconds: float = 60, channels: int = 20) -> 
                     if a.get("channel") == name and m in ("chat.postMessage", "chat.update")
                 ]
                 for number, state in final.items():
+                    if product_of[number] != follows[name]:
+                        continue
                     shown = [t for t in texts if f"Booking {number} " in t or f"`{number}`" in t]
                     if not shown:
                         return False
