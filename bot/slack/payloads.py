@@ -68,8 +68,10 @@ def shape_problem(body: dict[str, Any]) -> str | None:
 
 def payload_problem(raw: bytes, content_type: str | None) -> str | None:
     """The problem with a raw `/slack/events` body that carries an interactivity payload."""
-    if not (content_type or "").startswith("application/x-www-form-urlencoded"):
-        return None
+    if b"payload=" not in raw or not (content_type or "").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        return None  # slash commands (most requests) skip the parse: this runs before the ack
     fields = parse_qs(raw.decode("utf-8", "replace"))
     if "payload" not in fields:
         return None  # a slash command: Bolt reads its fields

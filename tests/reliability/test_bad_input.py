@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bot.app import BotApp
 from bot.bookeo.webhooks import compute_signature
 from bot.sandbox import Sandbox
+from bot.slack.commands.parser import SUBCOMMANDS
 from bot.slack.ids import Action
 from tests.conftest import ADMIN, VIEWER
 from tests.fakes.slack_api import FakeSlackAPI
@@ -48,28 +49,8 @@ NASTY = st.sampled_from(
     ]
 )
 TEXT = st.one_of(NASTY, st.text(max_size=300))
-WORDS = st.sampled_from(
-    [
-        "find",
-        "today",
-        "upcoming",
-        "new",
-        "edit",
-        "cancel",
-        "pay",
-        "payments",
-        "customer",
-        "role",
-        "subscribe",
-        "unsubscribe",
-        "digest",
-        "remind",
-        "oncall",
-        "status",
-        "1001",
-        "help",
-    ]
-)
+# Every subcommand the parser knows (new ones are fuzzed too), and a bare booking number.
+WORDS = st.sampled_from([*(c.name for c in SUBCOMMANDS), "1001"])
 
 
 def asgi(bot: BotApp) -> httpx.AsyncClient:
