@@ -107,6 +107,9 @@ class Delivery:
         self.backlog: dict[str, int] = {}  # a snapshot for /metrics, refreshed every second
         self._backlog_at = 0.0
         self._resynced: Counter[str] = Counter()  # channel → changes only reconciliation found
+        # One pass at a time in this process: the worker and a drain() (shutdown, tests) would
+        # otherwise deliver the same booking twice at once — the claim only guards replicas.
+        self._one_pass = asyncio.Lock()
 
     def wake(self) -> None:
         self._wake.set()
@@ -140,6 +143,10 @@ class Delivery:
 
     async def drain_once(self) -> bool:
         """Deliver what is due; True when there was anything for this process."""
+        async with self._one_pass:
+            return await self._pass()
+
+    async def _pass(self) -> bool:
         relay = self._store.relay
         seen = await relay.due(now=self._clock.now())
         if time.monotonic() - self._backlog_at >= 1.0 or not seen:
@@ -388,6 +395,8 @@ class Delivery:
                 else:
                     await self._slack.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
             if ts is not None:
+                # A thread line is a message too: Slack's ~1 a second per channel counts it.
+                await self._pacer.wait(channel)
                 await self._slack.chat_postMessage(
                     channel=channel, thread_ts=ts, text=line, reply_broadcast=target.broadcast
                 )
