@@ -423,13 +423,23 @@ async def burst(events: int = 2000, seconds: float = 60, channels: int = 20) -> 
             if m == "chat.postMessage" and a.get("blocks") and not a.get("thread_ts")
         )
         duplicates = sum(n - 1 for n in cards.values() if n > 1)
+        # What the channels had to carry: at 1 message/s, the busiest one sets the pace.
+        kinds: Counter[tuple[str, str]] = Counter()
+        for _, m, a in s.slack.arrivals:
+            if m == "chat.postMessage":
+                kind = "line" if a.get("thread_ts") else "card" if a.get("blocks") else "summary"
+                kinds[(str(a.get("channel")), kind)] += 1
+        busiest = max(names, key=lambda n: sum(kinds[(n, k)] for k in ("card", "summary", "line")))
+        plural = {"card": "cards", "summary": "summaries", "line": "thread lines"}
+        carried = ", ".join(f"{kinds[(busiest, k)]} {plural[k]}" for k in plural)
         slack_calls = len(s.slack.arrivals)
         rss = rss_mb(s.process.pid)
     return [
         (
             f"5. burst: {events} events in {seconds:.0f} s, {channels} channels, 1 msg/s/channel",
             f"converged {'yes' if ok else 'NO'} {settled:.0f} s after the last event; "
-            f"duplicate cards {duplicates}; Slack calls {slack_calls}; 429s {s.slack.rate_limited}",
+            f"duplicate cards {duplicates}; Slack calls {slack_calls}; 429s {s.slack.rate_limited}"
+            f"; busiest channel: {carried}",
             "0 lost, 0 duplicates, ≤ 2 min",
             ok and duplicates == 0 and settled <= 120,
         ),

@@ -27,6 +27,7 @@ from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
+from bot.relay.pacing import ChannelPacer
 from bot.relay.reconcile import reconcile
 from bot.relay.registration import ensure_webhooks
 from bot.sandbox import Sandbox
@@ -183,11 +184,13 @@ def build_app(
     store = Store(make_engine(settings.database_url))
     metrics = Metrics()
     bookeo.add_response_hook(metrics.on_bookeo_response)
+    pacer = ChannelPacer()
     slack = slack_client or make_web_client(
-        settings, rate_limit_handler=metrics.rate_limit_handler()
+        settings, rate_limit_handler=metrics.rate_limit_handler(on_limited=pacer.on_rate_limited)
     )
     catalog = Catalog(bookeo)
     delivery = Delivery(
+        pacer=pacer,
         store=store,
         bookeo=bookeo,
         catalog=catalog,

@@ -12,6 +12,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 
 _ID = re.compile(r"/(?:\d+|[A-Z0-9]{8,}[A-Za-z0-9_-]*|[A-Za-z0-9_-]{20,})(?=/|$)")
@@ -79,19 +80,38 @@ class Metrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
-    def rate_limit_handler(self, max_retry_count: int = 3) -> AsyncRetryHandler:
+    def rate_limit_handler(
+        self, max_retry_count: int = 3, *, on_limited: RateLimitListener | None = None
+    ) -> AsyncRetryHandler:
+        """slack_sdk's 429 retry, counted, and told to `on_limited` (the channel pacer)."""
         counter = self.slack_rate_limited
 
         class Counting(AsyncRateLimitErrorRetryHandler):
             async def _can_retry_async(
-                self, *, response: HttpResponse | None = None, **_: Any
+                self, *, request: HttpRequest, response: HttpResponse | None = None, **_: Any
             ) -> bool:
                 limited = response is not None and response.status_code == 429
-                if limited:
+                if limited and response is not None:
                     counter.inc()
+                    if on_limited is not None:
+                        on_limited(
+                            request.url.rsplit("/", 1)[-1],
+                            request.body_params or {},
+                            _retry_after(response),
+                        )
                 return limited
 
         return Counting(max_retry_count=max_retry_count)
+
+
+def _retry_after(response: HttpResponse) -> float:
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return float(values[0])
+            except ValueError:
+                break
+    return 1.0
 
 
 class _Backlog(Collector):
@@ -108,4 +128,6 @@ class _Backlog(Collector):
 
 
 Hook = Callable[[httpx.Response], Awaitable[None]]
+# (Slack method, its arguments, seconds Slack asked to wait)
+RateLimitListener = Callable[[str, dict[str, Any], float], None]
 __all__ = ["Gauge", "Hook", "Metrics", "endpoint_of"]

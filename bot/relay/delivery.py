@@ -21,6 +21,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.bookeo import BookeoClient, NotFound
 from bot.bookeo.models import Booking
@@ -54,6 +55,8 @@ PENDING = "pending:"
 CARD_EVENT = "bookeo_booking_card"
 FOLD_AT = 5  # more new bookings than this for one channel in one pass: one summary
 SUMMARY_LINES = 40
+PARALLEL_BOOKINGS = 32  # bookings delivered at once in one pass
+MESSAGES_PER_PASS = 3  # per channel: about 3 s of Slack's pace
 
 
 @dataclass(frozen=True)
@@ -175,17 +178,26 @@ class Delivery:
             except Exception as error:
                 await self._failed(key, group, error)
         folded = await self._fold(plans)
-        for plan in plans:
-            if self._stopping:
-                break
-            try:
-                with request_context(f"booking-{plan.number}"):
-                    await self._execute(plan, folded)
-                await self._store.relay.done([i.id for i in plan.items])
-                self.delivered += len(plan.items)
-                self._observe(plan)
-            except Exception as error:
-                await self._failed(plan.number, plan.items, error)
+        plans = self._this_pass(plans, folded)
+        # Each plan is a different booking, so they can go out side by side: a booking waiting
+        # for its channel's turn (about one message a second) does not hold up other channels.
+        # One booking's changes stay in order: they are all in its one plan.
+        lanes = asyncio.Semaphore(PARALLEL_BOOKINGS)
+
+        async def deliver(plan: Plan) -> None:
+            async with lanes:
+                if self._stopping:
+                    return
+                try:
+                    with request_context(f"booking-{plan.number}"):
+                        await self._execute(plan, folded)
+                    await self._store.relay.done([i.id for i in plan.items])
+                    self.delivered += len(plan.items)
+                    self._observe(plan)
+                except Exception as error:
+                    await self._failed(plan.number, plan.items, error)
+
+        await asyncio.gather(*(deliver(plan) for plan in plans))
         await self._note_resyncs()
 
     def _observe(self, plan: Plan) -> None:
@@ -202,8 +214,7 @@ class Delivery:
                 "had not delivered."
             )
             try:
-                await self._pacer.wait(channel)
-                await self._slack.chat_postMessage(channel=channel, text=text)
+                await self._post(channel, text=text)
             except SlackApiError:
                 log.warning("could not post the resync note in %s", channel)
         self._resynced.clear()
@@ -256,6 +267,25 @@ class Delivery:
             number, items, booking, changes, new, line, targets, urgent[0] if urgent else None
         )
 
+    def _this_pass(self, plans: list[Plan], folded: set[tuple[str, str]]) -> list[Plan]:
+        """The plans to deliver now: at most a few messages per channel in one pass. The rest
+        stay in the inbox for the next pass, where their later changes join them — under a
+        burst, one card update and one thread line say several changes, and a busy channel
+        does not keep a pass (and every other channel) waiting. Urgent ones always go."""
+        sent: Counter[str] = Counter()
+        now: list[Plan] = []
+        for plan in plans:
+            channels = [
+                t.subscription.channel_id
+                for t in plan.targets
+                if plan.changes and (plan.number, t.subscription.channel_id) not in folded
+            ]
+            if plan.urgent is None and any(sent[c] >= MESSAGES_PER_PASS for c in channels):
+                continue
+            sent.update(channels)
+            now.append(plan)
+        return now
+
     async def _fold(self, plans: list[Plan]) -> set[tuple[str, str]]:
         """Many new, non-urgent bookings for one channel in one pass: one summary message that
         lists them, instead of a card each. Returns the (booking, channel) pairs it covered."""
@@ -278,10 +308,7 @@ class Delivery:
                     " (continued)" if start else ""
                 )
                 try:
-                    await self._pacer.wait(channel)
-                    await self._slack.chat_postMessage(
-                        channel=channel, text="\n".join([head, *chunk])
-                    )
+                    await self._post(channel, text="\n".join([head, *chunk]))
                 except SlackApiError as error:
                     code = str(error.response.get("error", ""))
                     if code in PERMANENT:
@@ -381,9 +408,8 @@ class Delivery:
                     await self._store.relay.set_card(
                         number, channel, PENDING + key, at=self._clock.now()
                     )
-                    await self._pacer.wait(channel)
-                    posted = await self._slack.chat_postMessage(
-                        channel=channel,
+                    posted = await self._post(
+                        channel,
                         blocks=blocks,
                         text=text,
                         metadata={"event_type": CARD_EVENT, "event_payload": {"key": key}},
@@ -396,16 +422,18 @@ class Delivery:
                     await self._slack.chat_update(channel=channel, ts=ts, blocks=blocks, text=text)
             if ts is not None:
                 # A thread line is a message too: Slack's ~1 a second per channel counts it.
-                await self._pacer.wait(channel)
-                await self._slack.chat_postMessage(
-                    channel=channel, thread_ts=ts, text=line, reply_broadcast=target.broadcast
-                )
+                await self._post(channel, thread_ts=ts, text=line, reply_broadcast=target.broadcast)
         except SlackApiError as error:
             code = str(error.response.get("error", ""))
             if code in PERMANENT:
                 await self._pause(channel, code)
                 return
             raise
+
+    async def _post(self, channel: str, **message: Any) -> AsyncSlackResponse:
+        """chat.postMessage in the channel's turn (Slack allows about one a second there)."""
+        async with self._pacer.turn(channel):
+            return await self._slack.chat_postMessage(channel=channel, **message)
 
     async def _recover(self, channel: str, pending: str) -> str | None:
         """The ts of a card whose post was noted but not confirmed, if Slack has it."""

@@ -120,7 +120,7 @@ class Sandbox:
         async def endpoint(request: Request) -> Response:
             self.calls[name] += 1
             try:
-                await self._inject_faults()
+                await self._inject_faults(request.method)
                 self._authenticate(request)
                 return await handler(request)
             except ApiError as error:
@@ -134,8 +134,10 @@ class Sandbox:
         if api_key != self.api_key or secret != self.secret_key:
             raise ApiError(403, "Invalid apiKey or secretKey")
 
-    async def _inject_faults(self) -> None:
+    async def _inject_faults(self, method: str) -> None:
         faults = self.faults
+        if faults.only_writes and method not in ("POST", "PUT", "DELETE"):
+            return
         if faults.latency_ms:
             await self._sleep(faults.latency_ms / 1000)
         if faults.throttle_next > 0:

@@ -13,6 +13,8 @@ RetryAfterForm = Literal["both", "header", "body"]
 class Faults:
     """Applied to every `/v2` request (and, for the webhook ones, to every delivery)."""
 
+    # Only POST / PUT / DELETE suffer the faults below (a write failing after its reads worked).
+    only_writes: bool = False
     latency_ms: int = 0
     # Random 5xx answers, as a fraction of requests (0..1), and a count of forced ones.
     error_rate: float = 0.0
@@ -33,6 +35,8 @@ class Faults:
         for name, value in changes.items():
             if name not in known:
                 raise ValueError(f"unknown fault {name!r}; known: {', '.join(sorted(known))}")
+            if name == "only_writes" and not isinstance(value, bool):
+                raise ValueError("only_writes must be true or false")
             if name == "retry_after_form" and value not in ("both", "header", "body"):
                 raise ValueError("retry_after_form must be both, header or body")
             if name.endswith("_rate") and not (isinstance(value, int | float) and 0 <= value <= 1):
