@@ -17,7 +17,7 @@ from bot.permissions import Role
 
 from . import migrate
 from .oncall import OnCallRepository
-from .relay import RelayRepository
+from .relay import RelayRepository, aware
 from .schedules import ScheduleRepository
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 
@@ -40,6 +40,7 @@ class CreateClaim:
     fresh: bool
     state: str
     booking_number: str | None
+    claimed_at: datetime | None = None
 
 
 def phone_digits(value: str) -> str:
@@ -151,7 +152,12 @@ class Store:
             async with self._sessions() as session:
                 row = await session.get(IdempotencyRow, key)
                 assert row is not None
-                return CreateClaim(fresh=False, state=row.state, booking_number=row.booking_number)
+                return CreateClaim(
+                    fresh=False,
+                    state=row.state,
+                    booking_number=row.booking_number,
+                    claimed_at=aware(row.created_at),
+                )
 
     async def peek_create(self, key: str) -> CreateClaim | None:
         """The recorded state of a create key, without claiming it."""
@@ -159,7 +165,12 @@ class Store:
             row = await session.get(IdempotencyRow, key)
             if row is None:
                 return None
-            return CreateClaim(fresh=False, state=row.state, booking_number=row.booking_number)
+            return CreateClaim(
+                fresh=False,
+                state=row.state,
+                booking_number=row.booking_number,
+                claimed_at=aware(row.created_at),
+            )
 
     async def finish_create(
         self, key: str, *, state: str, booking_number: str | None, at: datetime

@@ -79,6 +79,18 @@ class Bookings(Resource):
             ]
         return paged(self._client, "bookings", Booking, requests, key=lambda b: b.booking_number)
 
+    async def find_by_external_ref(
+        self, external_ref: str, *, changed_since: datetime, until: datetime
+    ) -> Booking | None:
+        """The booking created (or changed) in [changed_since, until] that carries
+        `external_ref`: how an app learns whether a create whose answer was lost was made."""
+        async for booking in self.list(
+            last_updated_start=changed_since, last_updated_end=until, include_canceled=True
+        ):
+            if booking.external_ref == external_ref:
+                return booking
+        return None
+
     async def get(
         self,
         booking_number: str,

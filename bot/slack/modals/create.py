@@ -14,7 +14,14 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo import BookeoError
-from bot.bookeo.models import NewBooking, NewCustomer, Participants, PeopleNumber, PhoneNumber
+from bot.bookeo.models import (
+    Booking,
+    NewBooking,
+    NewCustomer,
+    Participants,
+    PeopleNumber,
+    PhoneNumber,
+)
 from bot.catalog import AmbiguousProduct, UnknownProduct
 from bot.permissions import Permission
 from bot.slack.deps import Deps
@@ -137,6 +144,8 @@ async def on_create_submit(
         return
     key = f"create:{meta.key or secrets.token_hex(16)}"
     earlier = await deps.store.peek_create(key)
+    if earlier is not None and earlier.state == "unknown":
+        earlier = await _settle_unknown(deps, key, earlier)  # None: it was not made; go on
     if earlier is not None:  # a double click or a retry: never a second booking
         await _answer_repeat(ack, earlier)
         return
@@ -190,32 +199,31 @@ async def on_create_submit(
             )
             if new_customer
             else None,
-            external_ref=f"slack-{key.removeprefix('create:')}"[:64],
+            external_ref=external_ref(key),
         )
         modal = OpenModal(client, view["id"], None)
+        ids = (team_id, user_id)
+        started = deps.clock.now()
         try:
             booking = await deps.bookeo.bookings.create(
                 request, notify_customer=notify, notify_users=False
             )
         except Exception as error:
             reached = getattr(error, "may_have_reached", False)
-            await deps.store.finish_create(
-                key,
-                state="unknown" if reached else "failed",
-                booking_number=None,
-                at=deps.clock.now(),
-            )
-            await audit(
-                deps,
-                team_id=team_id,
-                user_id=user_id,
-                action="create",
-                booking_number=None,
-                outcome="failed",
-                detail=str(error)[:500],
-            )
-            await modal.show(message_view(TITLE, user_message(error, write=True)))
-            return
+            found: Booking | None = None
+            checked = False
+            if reached:
+                # The answer was lost, not necessarily the booking: ask Bookeo for it.
+                try:
+                    found = await made_with(deps, key, since=started)
+                    checked = True
+                except BookeoError:
+                    log.warning("could not check whether create %s reached Bookeo", key)
+            if found is not None:
+                booking = found
+            else:
+                await _failed(deps, modal, key, error, unknown=reached and not checked, ids=ids)
+                return
         number = booking.booking_number
         await deps.store.finish_create(
             key, state="done", booking_number=number, at=deps.clock.now()
@@ -246,6 +254,73 @@ async def on_create_submit(
         )
 
     after_ack(deps, client, body, rest(), name="create")
+
+
+UNKNOWN_CHECK_SECONDS = 2.0  # a view submission must be acknowledged within 3 s
+NOT_MADE = (
+    ":cloud: Bookeo did not answer, and no booking was made (the bot checked). "
+    "Try again in a minute."
+)
+
+
+def external_ref(key: str) -> str:
+    """The reference a create carries into Bookeo, so the bot can find it again."""
+    return f"slack-{key.removeprefix('create:')}"[:64]
+
+
+async def made_with(deps: Deps, key: str, *, since: datetime) -> Booking | None:
+    """The booking an earlier try of this form made, if any (raises if Bookeo cannot say)."""
+    return await deps.bookeo.bookings.find_by_external_ref(
+        external_ref(key),
+        changed_since=since - timedelta(minutes=1),
+        until=deps.clock.now() + timedelta(minutes=1),
+    )
+
+
+async def _failed(
+    deps: Deps,
+    modal: OpenModal,
+    key: str,
+    error: Exception,
+    *,
+    unknown: bool,
+    ids: tuple[str, str],
+) -> None:
+    """A create that did not happen (or may have: `unknown`), recorded and told."""
+    await deps.store.finish_create(
+        key, state="unknown" if unknown else "failed", booking_number=None, at=deps.clock.now()
+    )
+    team_id, user_id = ids
+    await audit(
+        deps,
+        team_id=team_id,
+        user_id=user_id,
+        action="create",
+        booking_number=None,
+        outcome="failed",
+        detail=str(error)[:500],
+    )
+    reached = getattr(error, "may_have_reached", False)
+    text = NOT_MADE if reached and not unknown else user_message(error, write=True)
+    await modal.show(message_view(TITLE, text))
+
+
+async def _settle_unknown(deps: Deps, key: str, earlier: CreateClaim) -> CreateClaim | None:
+    """An earlier try whose answer was lost, submitted again: ask Bookeo (within the ack's
+    time) whether it made the booking. Made: the claim is done. Not made: the key is freed
+    and this submission goes ahead. Bookeo cannot say: still unknown."""
+    since = earlier.claimed_at or deps.clock.now() - timedelta(hours=1)
+    try:
+        async with asyncio.timeout(UNKNOWN_CHECK_SECONDS):
+            found = await made_with(deps, key, since=since)
+    except (BookeoError, TimeoutError):
+        return earlier
+    if found is None:
+        await deps.store.finish_create(key, state="failed", booking_number=None, at=since)
+        return None
+    number = found.booking_number
+    await deps.store.finish_create(key, state="done", booking_number=number, at=deps.clock.now())
+    return CreateClaim(fresh=False, state="done", booking_number=number)
 
 
 async def _answer_repeat(ack: AsyncAck, claim: CreateClaim) -> None:

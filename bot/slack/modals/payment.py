@@ -7,13 +7,14 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.bookeo.models import Booking, Money, NewPayment, PaymentMethod
+from bot.bookeo import BookeoError
+from bot.bookeo.models import Booking, Money, NewPayment, Payment, PaymentMethod
 from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import PermissionDenied, after_ack, user_message
@@ -225,32 +226,38 @@ async def _record(
     kind = "refund" if payment.amount.amount < 0 else "payment"
     key = f"pay:{meta.key or secrets.token_hex(16)}"
     claim = await deps.store.claim_create(key, at=deps.clock.now())
+    if not claim.fresh and claim.state == "unknown":
+        # An earlier try's answer was lost: whether to record it now depends on Bookeo.
+        try:
+            found = await recorded_like(deps, meta.booking, payment, since=claim.claimed_at)
+        except BookeoError:
+            await modal.show(message_view(TITLE, STILL_UNKNOWN.format(booking=meta.booking)))
+            return
+        if found is None:
+            await deps.store.finish_create(
+                key, state="failed", booking_number=None, at=deps.clock.now()
+            )
+            claim = await deps.store.claim_create(key, at=deps.clock.now())
+        else:
+            await deps.store.finish_create(
+                key, state="done", booking_number=meta.booking, at=deps.clock.now()
+            )
     if not claim.fresh:
         await modal.show(
             message_view(TITLE, "This payment was already submitted; it is recorded once.")
         )
         return
+    started = deps.clock.now()
     try:
         await deps.bookeo.bookings.add_payment(meta.booking, payment)
     except Exception as error:
-        reached = getattr(error, "may_have_reached", False)
-        await deps.store.finish_create(
-            key,
-            state="unknown" if reached else "failed",
-            booking_number=meta.booking,
-            at=deps.clock.now(),
-        )
-        await audit(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            action=kind,
-            booking_number=meta.booking,
-            outcome="failed",
-            detail=str(error)[:500],
-        )
-        await modal.show(message_view(TITLE, user_message(error, write=True)))
-        return
+        outcome = await _after_failure(deps, meta.booking, payment, error, since=started)
+        if outcome != "recorded":
+            who = (team_id, user_id)
+            await _failed(
+                deps, modal, key, error, meta.booking, outcome=outcome, kind=kind, who=who
+            )
+            return
     await deps.store.finish_create(
         key, state="done", booking_number=meta.booking, at=deps.clock.now()
     )
@@ -275,3 +282,79 @@ async def _record(
         await modal.show(message_view(TITLE, text))
     else:
         await modal.show(result_view(TITLE, text, booking, CardOptions(tz=deps.tz)))
+
+
+AfterFailure = Literal["recorded", "not recorded", "unknown", "not sent"]
+STILL_UNKNOWN = (
+    ":warning: An earlier try may have recorded this payment, and Bookeo cannot say yet. "
+    "Check `/bookeo payments {booking}` before trying again."
+)
+NOT_RECORDED = (
+    ":cloud: Bookeo did not answer, and no payment was recorded (the bot checked). "
+    "Try again in a minute."
+)
+
+
+async def recorded_like(
+    deps: Deps, booking_number: str, payment: NewPayment, *, since: datetime | None
+) -> Payment | None:
+    """A payment on the booking that looks like this one (same amount, method, reason and
+    comment) made since `since`: what an earlier try whose answer was lost recorded. Bookeo
+    takes no idempotency key for payments, so this fingerprint is the best there is."""
+    earliest = (since or deps.clock.now() - timedelta(hours=1)) - timedelta(minutes=1)
+    async for made in deps.bookeo.bookings.payments(booking_number):
+        when = made.creation_time or made.received_time
+        if (
+            made.amount.amount == payment.amount.amount
+            and made.payment_method == payment.payment_method
+            and (made.reason or "") == payment.reason
+            and (made.comment or None) == payment.comment
+            and (when is None or when >= earliest)
+        ):
+            return made
+    return None
+
+
+async def _after_failure(
+    deps: Deps, booking_number: str, payment: NewPayment, error: Exception, *, since: datetime
+) -> AfterFailure:
+    """What became of a payment whose add failed: if the request may have reached Bookeo,
+    Bookeo is asked whether it recorded it all the same (only the answer was lost)."""
+    if not getattr(error, "may_have_reached", False):
+        return "not sent"
+    try:
+        found = await recorded_like(deps, booking_number, payment, since=since)
+    except BookeoError:
+        return "unknown"
+    return "not recorded" if found is None else "recorded"
+
+
+async def _failed(
+    deps: Deps,
+    modal: OpenModal,
+    key: str,
+    error: Exception,
+    booking_number: str,
+    *,
+    outcome: AfterFailure,
+    kind: str,
+    who: tuple[str, str],
+) -> None:
+    await deps.store.finish_create(
+        key,
+        state="unknown" if outcome == "unknown" else "failed",
+        booking_number=booking_number,
+        at=deps.clock.now(),
+    )
+    team_id, user_id = who
+    await audit(
+        deps,
+        team_id=team_id,
+        user_id=user_id,
+        action=kind,
+        booking_number=booking_number,
+        outcome="failed",
+        detail=str(error)[:500],
+    )
+    text = NOT_RECORDED if outcome == "not recorded" else user_message(error, write=True)
+    await modal.show(message_view(TITLE, text))
