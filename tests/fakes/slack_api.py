@@ -31,6 +31,8 @@ class Staged:
     status: int = 200
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (longer than the client waits: a timeout)
+    took_effect: bool = False  # the call did its work; only the answer is bad (or late)
 
 
 class FakeSlackAPI(SlackStub):
@@ -78,11 +80,16 @@ class FakeSlackAPI(SlackStub):
         status: int = 200,
         times: int = 1,
         headers: dict[str, str] | None = None,
+        delay: float = 0.0,
+        took_effect: bool = False,
         **body: Any,
     ) -> None:
-        """The next `times` calls to `method` get this answer instead of the default."""
+        """The next `times` calls to `method` get this answer instead of the default;
+        `took_effect`: the call worked (a message was posted) but its answer is this one."""
         for _ in range(times):
-            self._staged[method].append(Staged(status, body, headers or {}))
+            self._staged[method].append(
+                Staged(status, body, headers or {}, delay=delay, took_effect=took_effect)
+            )
 
     def limit_posts_per_channel(self, seconds: float = 1.0) -> None:
         """Answer chat.postMessage with 429 + Retry-After when a channel gets two within `seconds`."""
@@ -131,6 +138,9 @@ class FakeSlackAPI(SlackStub):
                 )
             self._last_post[channel] = now
         staged = self._staged[method].popleft() if self._staged[method] else None
+        done = self._default(method, args) if staged is None or staged.took_effect else None
+        if staged is not None and staged.delay:
+            await asyncio.sleep(staged.delay)
         if staged is not None and (staged.status != 200 or staged.body):
             answer = web.json_response(
                 staged.body or {"ok": False, "error": "ratelimited"},
@@ -138,7 +148,7 @@ class FakeSlackAPI(SlackStub):
                 headers=staged.headers,
             )
         else:
-            answer = web.json_response(self._default(method, args))
+            answer = web.json_response(done if done is not None else self._default(method, args))
         async with self._changed:
             self._changed.notify_all()
         return answer
@@ -169,6 +179,7 @@ class FakeSlackAPI(SlackStub):
                 }
                 for c in reversed(self.calls)
                 if c.method == "chat.postMessage"
+                and c.args.get("ts_assigned")  # posted, not refused
                 and str(c.args.get("channel")) == channel
                 and not c.args.get("thread_ts")
             ]
