@@ -23,6 +23,7 @@ from tests.fakes.processes import free_port
 from tests.fakes.slack_requests import SIGNING_SECRET, signed_headers, slash_command
 
 from .stack import BOOKEO_HEADERS, SECRET_KEY, percentile, rss_mb, stack, summary_ms
+from .wire import closed_loop
 
 Row = tuple[str, str, str, bool | None]
 CHANNEL = "CBENCH"
@@ -46,22 +47,14 @@ async def _command(
     return time.perf_counter() - started
 
 
-async def _load(
-    http: httpx.AsyncClient, url: str, texts: list[str], concurrency: int, slack_response_url: str
-) -> list[float]:
-    gate = asyncio.Semaphore(concurrency)
-    times: list[float] = []
-
-    async def one(text: str) -> None:
-        body = slash_command(text, user="UADMIN", channel=CHANNEL, response_url=slack_response_url)
-        async with gate:
-            started = time.perf_counter()
-            answer = await http.post(url, content=body, headers=signed_headers(body))
-            times.append(time.perf_counter() - started)
-        assert answer.status_code == 200, answer.status_code
-
-    await asyncio.gather(*(one(t) for t in texts))
-    return times
+async def _load(url: str, texts: list[str], concurrency: int, response_url: str) -> list[float]:
+    """`/bookeo <text>` for each text, `concurrency` at a time: seconds to each HTTP 200."""
+    base, _, path = url.partition("/slack/")
+    requests = []
+    for text in texts:
+        body = slash_command(text, user="UADMIN", channel=CHANNEL, response_url=response_url)
+        requests.append(("/slack/" + path, body.encode(), signed_headers(body)))
+    return await closed_loop(base, requests, concurrency)
 
 
 async def ack_latency(requests: int = 400) -> list[Row]:
@@ -72,8 +65,8 @@ async def ack_latency(requests: int = 400) -> list[Row]:
         stack("--latency-ms", "2000", webhooks_to_bot=False) as s,
         httpx.AsyncClient(timeout=60, limits=limits) as http,
     ):
-        await _load(http, f"{s.bot}/slack/events", texts[:20], 10, s.slack.response_url("w"))
-        ours = await _load(http, f"{s.bot}/slack/events", texts, 50, s.slack.response_url("a"))
+        await _load(f"{s.bot}/slack/events", texts[:20], 10, s.slack.response_url("w"))
+        ours = await _load(f"{s.bot}/slack/events", texts, 50, s.slack.response_url("a"))
         port = free_port()
         naive = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -91,7 +84,7 @@ async def ack_latency(requests: int = 400) -> list[Row]:
                     break
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
-            baseline = await _load(http, f"http://127.0.0.1:{port}/slack/events", texts, 50, "")
+            baseline = await _load(f"http://127.0.0.1:{port}/slack/events", texts, 50, "")
         finally:
             naive.kill()
             await naive.wait()

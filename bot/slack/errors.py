@@ -91,8 +91,9 @@ def after_ack(
 ) -> None:
     """Run `work` after the ack, as its own task, telling the user about any failure.
 
-    Not left to Bolt: an exception raised within ~10 ms of `ack()` makes Bolt's runner drop the
-    ack it already has (the HTTP answer becomes a 404), and Bolt would wait for slow work.
+    Not left to Bolt: Bolt answers Slack when the listener returns (process_before_response),
+    so work left in the listener would hold the answer back, and an exception raised after
+    `ack()` would turn the answer into an error.
     """
 
     async def guarded() -> None:
