@@ -78,9 +78,7 @@ async def on_new(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, de
     after_ack(deps, client, body, work, name="home new")
 
 
-async def on_find(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
+async def on_find(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
     await ack()
     opening = client.views_open(trigger_id=body["trigger_id"], view=find_view())
     after_ack(deps, client, body, opening, name="home find")
