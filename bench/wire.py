@@ -74,3 +74,41 @@ async def closed_loop(base_url: str, requests: Iterable[Request], concurrency: i
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return times
+
+
+async def open_loop(
+    base_url: str, requests: list[Request], rate: float, *, connections: int = 200
+) -> tuple[list[float], float]:
+    """Send `requests` at `rate` a second whatever the answers do (as Bookeo would), over up to
+    `connections` keep-alive connections; latencies, and the rate actually sent."""
+    host = urlsplit(base_url).netloc
+    prepared = [Connection.prepare(host, request) for request in requests]
+    idle: asyncio.Queue[Connection] = asyncio.Queue()
+    opened = 0
+    times: list[float] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    async def one(raw: bytes, due: float) -> None:
+        nonlocal opened
+        if idle.empty() and opened < connections:
+            opened += 1
+            connection = await Connection.open(base_url)
+        else:
+            connection = await idle.get()
+        status = await connection.send(raw)
+        # From when it was due: time spent waiting for a free connection counts too.
+        times.append(time.perf_counter() - due)
+        idle.put_nowait(connection)
+        assert status == 200, status
+
+    began = time.perf_counter()
+    for i, raw in enumerate(prepared):
+        due = began + i / rate
+        if (wait := due - time.perf_counter()) > 0:
+            await asyncio.sleep(wait)
+        tasks.append(asyncio.create_task(one(raw, max(due, time.perf_counter()))))
+    sent = len(prepared) / (time.perf_counter() - began)
+    await asyncio.gather(*tasks)
+    while not idle.empty():
+        await idle.get_nowait().close()
+    return times, sent

@@ -30,7 +30,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.logs import request_context
 from bot.metrics import Metrics
-from bot.relay.changes import Change, changed_at, diff, dumps, is_stale, loads, sentence, snapshot
+from bot.relay.changes import Change, diff, dumps, is_stale, loads, sentence, snapshot
 from bot.relay.oncall import URGENT_WINDOW, page, urgent_reason
 from bot.relay.pacing import ChannelPacer
 from bot.relay.routing import Target, kinds_of, route
@@ -365,20 +365,22 @@ class Delivery:
     async def _latest(self, number: str, items: list[InboxItem]) -> Booking | None:
         """The newest state among the deliveries (by Bookeo's change time, since webhooks of
         different types arrive in no guaranteed order), else the booking as Bookeo has it now."""
-        states: list[Booking] = []
+        states: list[dict[str, Any]] = []
         for item in items:
             if item.domain != "bookings":
                 continue
             body = json.loads(item.body)
             if isinstance(body.get("item"), dict):
-                try:
-                    states.append(Booking.model_validate(body["item"]))
-                except ValueError:
-                    continue
-        if states:
-            # Latest change first; a tie (Bookeo's times are whole seconds) goes to the canceled
-            # state, since a cancellation is final; then to the latest to arrive (reversed).
-            return max(reversed(states), key=lambda b: (_changed_time(b), b.canceled))
+                states.append(body["item"])
+        # Latest change first; a tie (Bookeo's times are whole seconds) goes to the canceled
+        # state, since a cancellation is final; then to the latest to arrive (the sort is
+        # stable). Only the winner is validated: a burst brings many states of one booking.
+        ranked = sorted(states, key=lambda s: (_raw_changed_time(s), s.get("canceled") is True))
+        for state in reversed(ranked):
+            try:
+                return Booking.model_validate(state)
+            except ValueError:
+                continue
         try:
             return await self._bookeo.bookings.get(number, expand_customer=True)
         except NotFound:
@@ -473,9 +475,18 @@ def window_of(target: Target) -> timedelta:
     return URGENT_WINDOW if hours is None else timedelta(hours=hours)
 
 
-def _changed_time(booking: Booking) -> datetime:
-    stamp = changed_at(booking)
-    return datetime.fromisoformat(stamp) if stamp else datetime.min.replace(tzinfo=UTC)
+def _raw_changed_time(item: dict[str, Any]) -> datetime:
+    """When Bookeo last changed a booking, read from its JSON (as `changed_at` does)."""
+    times = []
+    for name in ("creationTime", "lastChangeTime", "cancelationTime"):
+        stamp = item.get(name)
+        if isinstance(stamp, str):
+            try:
+                moment = datetime.fromisoformat(stamp)
+            except ValueError:
+                continue
+            times.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return max(times, default=datetime.min.replace(tzinfo=UTC))
 
 
 def _agent(booking: Booking | None, changes: list[Any]) -> str | None:

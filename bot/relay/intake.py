@@ -21,7 +21,8 @@ from bot.bookeo import InvalidSignature, MalformedDelivery
 from bot.bookeo.webhooks import HEADER_MESSAGE_ID, parse_event, verify_signature
 from bot.clock import Clock
 from bot.metrics import Metrics
-from bot.store import Store
+from bot.relay.group_commit import InboxWriter
+from bot.store import Received, Store
 
 log = logging.getLogger("bot.relay.intake")
 _BOOKING_IN_DESCRIPTION = re.compile(r"\bBooking\s+#?(\d+)", re.IGNORECASE)
@@ -40,6 +41,7 @@ class Intake:
         metrics: Metrics | None = None,
     ) -> None:
         self._store = store
+        self._inbox = InboxWriter(store)
         self._clock = clock
         self._secret_key = secret_key
         self._base_url = base_url.rstrip("/")
@@ -81,15 +83,17 @@ class Intake:
             self._count("malformed")
         # What came before this delivery bounds what a lost one can have been.
         before = await self._store.relay.last_received() if lost else None
-        new = await self._store.relay.receive(
-            message_id=message_id,
-            domain=domain,
-            type=type_,
-            booking_number=booking_number,
-            body=raw.decode("utf-8", errors="replace"),
-            previous_lost=lost,
-            at=self._clock.now(),
-            dead_reason=dead_reason,
+        new = await self._inbox.store(
+            Received(
+                message_id=message_id,
+                domain=domain,
+                type=type_,
+                booking_number=booking_number,
+                body=raw.decode("utf-8", errors="replace"),
+                previous_lost=lost,
+                at=self._clock.now(),
+                dead_reason=dead_reason,
+            )
         )
         self._count("duplicate" if not new else "accepted")
         if new and dead_reason is None:

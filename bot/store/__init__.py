@@ -2,7 +2,7 @@
 
 from .engine import async_url, make_engine
 from .oncall import Page
-from .relay import InboxItem, Subscription
+from .relay import InboxItem, Received, Subscription
 from .repository import AuditEntry, CreateClaim, Store
 from .schedules import Digest, Reminder
 
@@ -12,6 +12,7 @@ __all__ = [
     "Digest",
     "InboxItem",
     "Page",
+    "Received",
     "Reminder",
     "Store",
     "Subscription",

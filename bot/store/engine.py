@@ -25,9 +25,8 @@ def make_engine(url: str) -> AsyncEngine:
         # One connection, so the pool's queue (which awaits) orders the writers. With several,
         # SQLite lets one write and makes the others wait in its busy handler, which sleeps in
         # steps of up to 100 ms: webhook intake fell to about 100 a second under load.
-        engine = create_async_engine(
-            async_url(url), pool_size=1, max_overflow=0, pool_timeout=60, pool_pre_ping=True
-        )
+        # No pre-ping: a file does not drop connections, and a ping is a thread hop per use.
+        engine = create_async_engine(async_url(url), pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(async_url(url), pool_pre_ping=True)

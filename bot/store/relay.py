@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -50,6 +51,20 @@ class InboxItem:
     received_at: datetime
 
 
+@dataclass(frozen=True)
+class Received:
+    """A delivery as it arrived, before it is stored."""
+
+    message_id: str
+    domain: str
+    type: str
+    booking_number: str | None
+    body: str
+    previous_lost: bool
+    at: datetime
+    dead_reason: str | None = None
+
+
 def _subscription(row: SubscriptionRow) -> Subscription:
     return Subscription(
         id=row.id,
@@ -85,30 +100,52 @@ class RelayRepository:
         dead_reason: str | None = None,
     ) -> bool:
         """Store a delivery; False when its message id was already stored (no second effect)."""
-        # A Core insert, not the ORM's unit of work: this runs once per webhook, under load.
-        row = {
-            "message_id": message_id,
-            "domain": domain,
-            "type": type,
-            "booking_number": booking_number,
-            "received_at": at,
-            "body": body,
-            "previous_lost": previous_lost,
-            "state": "dead" if dead_reason else "pending",
-            "attempts": 0,
-            "next_attempt_at": at,
-            "reason": dead_reason or "",
-        }
+        delivery = Received(
+            message_id, domain, type, booking_number, body, previous_lost, at, dead_reason
+        )
+        [new] = await self.receive_many([delivery])
+        return new
+
+    async def receive_many(self, deliveries: list[Received]) -> list[bool]:
+        """Store deliveries in one transaction, in order; for each, whether it was new (a
+        message id already stored, or earlier in the list, has no second effect)."""
+        if not deliveries:
+            return []
+        # A Core insert, not the ORM's unit of work: this runs for every webhook, under load.
+        rows = [
+            {
+                "message_id": d.message_id,
+                "domain": d.domain,
+                "type": d.type,
+                "booking_number": d.booking_number,
+                "received_at": d.at,
+                "body": d.body,
+                "previous_lost": d.previous_lost,
+                "state": "dead" if d.dead_reason else "pending",
+                "attempts": 0,
+                "next_attempt_at": d.at,
+                "reason": d.dead_reason or "",
+            }
+            for d in deliveries
+        ]
         dialect = self._sessions.kw["bind"].dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        # One statement for any number of rows (executemany: compiled once and cached, which
+        # a VALUES list of a different length each time is not); on the table, not the ORM
+        # entity, to skip the ORM's bulk-insert bookkeeping.
+        inbox = cast(Table, InboxRow.__table__)
+        statement = (
+            insert(inbox)
+            .on_conflict_do_nothing(index_elements=["message_id"])
+            .returning(inbox.c.message_id)
+        )
         async with self._sessions.begin() as session:
-            stored = await session.scalar(
-                insert(InboxRow)
-                .values(row)
-                .on_conflict_do_nothing(index_elements=["message_id"])
-                .returning(InboxRow.id)
-            )
-            return stored is not None
+            stored = set((await session.execute(statement, rows)).scalars())
+        fresh = []
+        for delivery in deliveries:
+            fresh.append(delivery.message_id in stored)
+            stored.discard(delivery.message_id)  # a repeat later in the list is not new
+        return fresh
 
     async def due(
         self, *, now: datetime, limit: int = 200, bookings: Collection[str] | None = None
