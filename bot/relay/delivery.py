@@ -151,14 +151,16 @@ class Delivery:
 
     async def _pass(self) -> bool:
         relay = self._store.relay
-        seen = await relay.due(now=self._clock.now())
+        # Which bookings have something due (ids and numbers only: the bodies are read once,
+        # under the claim).
+        seen = await relay.due_keys(now=self._clock.now())
         if time.monotonic() - self._backlog_at >= 1.0 or not seen:
             # A count over the whole inbox: at most once a second, not once a pass.
             self.backlog, self._backlog_at = await relay.backlog(), time.monotonic()
-        unroutable = [item.id for item in seen if item.booking_number is None]
+        unroutable = [item_id for item_id, number in seen if number is None]
         if unroutable:
             await relay.done(unroutable)  # nothing to route
-        async with relay.claim({i.booking_number for i in seen if i.booking_number}) as mine:
+        async with relay.claim({number for _, number in seen if number}) as mine:
             if not mine:
                 return bool(unroutable)
             # Read again under the claim: another replica may have delivered some meanwhile.

@@ -147,6 +147,17 @@ class RelayRepository:
             stored.discard(delivery.message_id)  # a repeat later in the list is not new
         return fresh
 
+    async def due_keys(self, *, now: datetime, limit: int = 200) -> list[tuple[int, str | None]]:
+        """(id, booking number) of the pending items whose time has come, oldest first."""
+        query = (
+            select(InboxRow.id, InboxRow.booking_number)
+            .where(InboxRow.state == "pending", InboxRow.next_attempt_at <= now)
+            .order_by(InboxRow.id)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            return [(row.id, row.booking_number) for row in await session.execute(query)]
+
     async def due(
         self, *, now: datetime, limit: int = 200, bookings: Collection[str] | None = None
     ) -> list[InboxItem]:
