@@ -233,14 +233,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         # On SIGTERM uvicorn stops accepting, finishes open requests, then runs bot.stop().
         await server.serve()
 
-    # uvloop, where there is one: the event loop in C. Serving is mostly the loop's own work
-    # (sockets, HTTP parsing by httptools, tasks); bench.run intake measured it.
-    try:
-        import uvloop
-    except ImportError:  # Windows
-        asyncio.run(serve())
-    else:
-        uvloop.run(serve())
+    asyncio.run(serve())
     return EXIT_OK
 
 

@@ -15,7 +15,7 @@ from bot.slack.ids import Action
 from tests.conftest import ADMIN, STAFF
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import block_action
-from tests.relay.test_relay import CHANNEL, command, in_channel, office, settle
+from tests.relay.test_relay import CHANNEL, book, command, in_channel, settle
 from tests.slack.conftest import post
 
 pytestmark = pytest.mark.asyncio
@@ -30,20 +30,6 @@ def event_starting(sandbox: Sandbox, *, within: timedelta, beyond: timedelta = t
         and sandbox.state.seats_available(e) >= 1
         and not sandbox.state.events[e.event_id].sessions
     )
-
-
-async def book(sandbox: Sandbox, event) -> str:
-    made = await office(
-        sandbox,
-        "/bookings",
-        {
-            "productId": event.product_id,
-            "eventId": event.event_id,
-            "customerId": next(iter(sandbox.state.customers)),
-            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
-        },
-    )
-    return made["bookingNumber"]
 
 
 async def test_who_is_on_call(bot: BotApp, fake_slack: FakeSlackAPI) -> None:

@@ -43,6 +43,21 @@ async def office(sandbox: Sandbox, path: str, body: dict[str, Any]) -> dict[str,
     return response.json()
 
 
+async def book(sandbox: Sandbox, event: Any) -> str:
+    """One adult on `event`, booked in Bookeo's back office (which fires the webhook)."""
+    made = await office(
+        sandbox,
+        "/bookings",
+        {
+            "productId": event.product_id,
+            "eventId": event.event_id,
+            "customerId": next(iter(sandbox.state.customers)),
+            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
+        },
+    )
+    return str(made["bookingNumber"])
+
+
 def in_channel(slack: FakeSlackAPI, method: str, *, thread: bool | None = None) -> list[dict]:
     calls = [c for c in slack.of(method) if c.get("channel") == CHANNEL]
     if thread is not None:

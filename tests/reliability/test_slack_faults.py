@@ -17,27 +17,17 @@ from bot.app import BotApp
 from bot.sandbox import Sandbox
 from tests.conftest import ADMIN
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.relay.test_relay import command, in_channel, next_event, office
+from tests.relay.test_relay import book, command, in_channel, next_event, office
 
 pytestmark = pytest.mark.asyncio
 
 
-async def book(sandbox: Sandbox, hours: int) -> str:
-    """A new booking made in Bookeo's back office (which fires its webhook)."""
+async def book_in(sandbox: Sandbox, hours: int) -> str:
+    """A new booking, made in Bookeo's back office, on a tour at least `hours` from now."""
     event = next_event(
         sandbox, "Harbour Walking Tour", after=datetime.now(UTC) + timedelta(hours=hours), seats=1
     )
-    made = await office(
-        sandbox,
-        "/bookings",
-        {
-            "productId": event.product_id,
-            "eventId": event.event_id,
-            "customerId": next(iter(sandbox.state.customers)),
-            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
-        },
-    )
-    return str(made["bookingNumber"])
+    return await book(sandbox, event)
 
 
 def card_posts(slack: FakeSlackAPI) -> list[dict[str, Any]]:
@@ -84,7 +74,7 @@ async def test_a_429_storm_is_waited_out_with_nothing_lost_or_doubled(
         ok=False,
         error="ratelimited",
     )
-    numbers = [await book(sandbox, hours) for hours in (3, 30, 54)]
+    numbers = [await book_in(sandbox, hours) for hours in (3, 30, 54)]
     await until(lambda: delivered(bot))
     await until(lambda: asyncio.sleep(0, set(numbers) <= set(cards(fake_slack))))
     assert cards(fake_slack) == Counter(dict.fromkeys(numbers, 1))
@@ -112,7 +102,7 @@ async def test_a_card_whose_answer_is_lost_is_found_not_posted_twice(
     await command(bot, fake_slack, "subscribe")
     bot.bolt.client.timeout = 0.5  # seconds; the fake answers the timed-out post after 1 s
     fake_slack.stage("chat.postMessage", **fault)
-    number = await book(sandbox, 3)
+    number = await book_in(sandbox, 3)
     await until(lambda: delivered(bot))
     await until(lambda: asyncio.sleep(0, number in cards(fake_slack)))
     assert cards(fake_slack)[number] == 1
@@ -143,7 +133,7 @@ async def test_a_permanent_error_pauses_the_channel_and_admins_hear_once(
     await command(bot, fake_slack, "subscribe")
     fake_slack.stage("chat.postMessage", ok=False, error=code, times=10)
     for hours in (3, 30, 54):
-        await book(sandbox, hours)
+        await book_in(sandbox, hours)
         await until(lambda: delivered(bot))
     [sub] = await bot.deps.store.relay.subscriptions()
     assert sub.paused_reason == code

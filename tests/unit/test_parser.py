@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import time
 from typing import get_args
 
@@ -26,6 +27,7 @@ from bot.slack.commands.parser import (
     Subscribe,
     Unsubscribe,
     UsageError,
+    _words,
     parse,
     parse_clock,
 )
@@ -179,3 +181,8 @@ def test_every_24_hour_time_reads_back(hour: int, minute: int) -> None:
 def test_parse_clock_never_raises(text: str) -> None:
     result = parse_clock(text)
     assert result is None or isinstance(result, time)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\"'\\"), max_size=80))
+def test_the_fast_split_is_shlex_for_text_without_quotes(text: str) -> None:
+    assert _words(text) == shlex.split(text)

@@ -16,6 +16,20 @@ from bot.permissions import Role
 MAX_DAYS = 31
 _BOOKING = re.compile(r"\A#?(\d[\d-]{0,31})\Z")  # Bookeo numbers are numeric-looking
 _MENTION = re.compile(r"\A<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
+_QUOTING = frozenset("\"'\\")
+_SHELL_SPACE = re.compile(r"[ \t\r\n]+")  # what shlex splits on (str.split takes more)
+
+
+def _words(text: str) -> list[str]:
+    """Split like a shell (quotes keep `product:"Sunset Kayak"` whole). Text without quotes
+    or backslashes splits the same on whitespace, which is ten times cheaper than shlex —
+    and this runs before every acknowledgement."""
+    if _QUOTING.isdisjoint(text):
+        return [word for word in _SHELL_SPACE.split(text) if word]
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unclosed quote
+        return text.split()
 
 
 class UsageError(ValueError):
@@ -240,10 +254,7 @@ def parse(text: str) -> Parsed:
     text = " ".join(text.replace("\u00a0", " ").split())
     if not text:
         return Help()
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        words = text.split()
+    words = _words(text)
     if not words:
         return Help()
     head, rest = words[0].lower(), words[1:]
