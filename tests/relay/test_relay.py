@@ -29,10 +29,11 @@ CHANNEL = "CBOOKINGS"
 async def command(
     bot: BotApp, slack: FakeSlackAPI, text: str, *, user: str = ADMIN, token: str = "c"
 ) -> dict:
+    answered = len(slack.responses[token])  # wait for this command's answer, not an earlier one
     await post(
         bot, slash_command(text, user=user, channel=CHANNEL, response_url=slack.response_url(token))
     )
-    return (await slack.wait_for(f"respond:{token}"))[-1]
+    return (await slack.wait_for(f"respond:{token}", answered + 1))[-1]
 
 
 async def office(sandbox: Sandbox, path: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -26,10 +26,12 @@ async def run(
     token: str = "cmd",
     replies: int = 1,
 ) -> list[dict]:
+    """Run `/bookeo text`; this command's replies (not earlier ones to the same token)."""
+    before = len(slack.responses[token])
     body = slash_command(text, user=user, response_url=slack.response_url(token))
     response = await post(bot, body)
     assert response.status_code == 200
-    return await slack.wait_for(f"respond:{token}", replies)
+    return (await slack.wait_for(f"respond:{token}", before + replies))[before:]
 
 
 async def test_help_lists_every_subcommand(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
