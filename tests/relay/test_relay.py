@@ -431,17 +431,7 @@ async def test_a_card_interrupted_by_a_crash_is_found_not_reposted(
     event = next_event(
         sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(hours=30), seats=1
     )
-    made = await office(
-        sandbox,
-        "/bookings",
-        {
-            "productId": event.product_id,
-            "eventId": event.event_id,
-            "customerId": next(iter(sandbox.state.customers)),
-            "participants": {"numbers": [{"peopleCategoryId": "Cadults", "number": 1}]},
-        },
-    )
-    number = made["bookingNumber"]
+    number = await book(sandbox, event)
     await settle(bot)
     [card] = [
         c
