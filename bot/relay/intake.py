@@ -41,7 +41,7 @@ class Intake:
         metrics: Metrics | None = None,
     ) -> None:
         self._store = store
-        self._inbox = InboxWriter(store)
+        self.inbox = InboxWriter(store)
         self._clock = clock
         self._secret_key = secret_key
         self._base_url = base_url.rstrip("/")
@@ -83,7 +83,7 @@ class Intake:
             self._count("malformed")
         # What came before this delivery bounds what a lost one can have been.
         before = await self._store.relay.last_received() if lost else None
-        new = await self._inbox.store(
+        new = await self.inbox.store(
             Received(
                 message_id=message_id,
                 domain=domain,

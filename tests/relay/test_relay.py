@@ -192,6 +192,48 @@ async def test_filters_route_only_what_a_channel_asked_for(
     assert len(posted) == 1 and f"Booking {numbers[0]}" in texts(posted[0])
 
 
+async def test_deliveries_arriving_together_are_stored_together_and_once(
+    bot: BotApp, sandbox: Sandbox
+) -> None:
+    """Group commit: 40 deliveries, each sent twice at the same moment (Bookeo retrying while
+    the first is still in flight): every one answered, each stored exactly once, and fewer
+    transactions than requests."""
+    url = bot.intake.url_for("bookings", "updated")
+    body = json.dumps(
+        {"itemId": "1001", "item": sandbox.state.booking_json(sandbox.state.bookings["1001"])}
+    ).encode()
+
+    def headers(message_id: str) -> dict[str, str]:
+        ts = str(int(time.time() * 1000))
+        sig = compute_signature(
+            sandbox.secret_key, timestamp_ms=ts, message_id=message_id, url=url, body=body
+        )
+        return {
+            "X-Bookeo-Timestamp": ts,
+            "X-Bookeo-MessageId": message_id,
+            "X-Bookeo-Signature": sig,
+            "Content-Type": "application/json",
+        }
+
+    ids = [f"together-{i}" for i in range(40)]
+    before = bot.intake.inbox.transactions
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=bot.asgi), base_url="http://bot"
+    ) as http:
+        answers = await asyncio.gather(
+            *(
+                http.post("/bookeo/webhooks/bookings/updated", content=body, headers=headers(m))
+                for m in ids + ids
+            )
+        )
+    assert [a.status_code for a in answers] == [200] * 80
+    fresh = [m for m, a in zip(ids + ids, answers, strict=True) if not a.json()["duplicate"]]
+    assert sorted(fresh) == sorted(ids)  # each message id stored once, by whichever came first
+    backlog = await bot.deps.store.relay.backlog()
+    assert backlog.get("pending", 0) + backlog.get("done", 0) == 40
+    assert bot.intake.inbox.transactions - before < 80
+
+
 async def test_forged_stale_and_replayed_deliveries(bot: BotApp, sandbox: Sandbox) -> None:
     url = bot.intake.url_for("bookings", "created")
     body = json.dumps(
