@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 
+from bot.background import Background
 from bot.bookeo import BookeoClient
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ from bot.config import SANDBOX_NOTICE, Settings
 from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
+from bot.ops import Access
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
 from bot.relay.pacing import ChannelPacer
@@ -67,13 +69,15 @@ class BotApp:
         self.delivery.start()
         self.jobs.start()
         if self.webhooks_enabled:
-            self.deps.spawn(self.check_webhooks(), name="webhook-registration")
+            self.deps.background.spawn(self.check_webhooks(), name="webhook-registration")
         last = await self.deps.store.relay.last_received()
         if last is not None:
             # Whatever Bookeo sent while we were down (and gave up on) is fetched now.
-            self.deps.spawn(self._resync_since(last - timedelta(minutes=5)), name="start-resync")
+            self.deps.background.spawn(
+                self._resync_since(last - timedelta(minutes=5)), name="start-resync"
+            )
         # The phone index fills in the background; lookups by phone build it if asked first.
-        self.deps.spawn(self._index_customers(), name="customer-index")
+        self.deps.background.spawn(self._index_customers(), name="customer-index")
 
     async def _index_customers(self) -> None:
         try:
@@ -111,7 +115,7 @@ class BotApp:
         """Reconcile in the background, from a little before `since` (the last delivery
         received before a lost one) or over the default look-back."""
         start = since - timedelta(minutes=5) if since is not None else None
-        self.deps.spawn(self.resync(since=start), name="resync")
+        self.deps.background.spawn(self.resync(since=start), name="resync")
 
     async def resync(self, *, since: datetime | None = None) -> int:
         queued = await reconcile(
@@ -137,7 +141,7 @@ class BotApp:
         delivery worker finishes its pass and the work after acks completes; Socket Mode
         closes; then the timed jobs, the Bookeo client and the database."""
         await self.delivery.stop()
-        await self.deps.drain()
+        await self.deps.background.drain()
         for close in self._intake_closers:
             try:
                 await close()
@@ -227,6 +231,8 @@ def build_app(
         clock=clock,
         tz=settings.timezone,
         on_sandbox=sandbox is not None,
+        background=Background(),
+        access=Access(store, clock, settings.bot_admins),
         delivery=delivery,
         intake=intake,
         metrics=metrics,

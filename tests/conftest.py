@@ -177,7 +177,7 @@ async def bot(
     )
     app = build_app(settings, sandbox=sandbox)
     await app.start()
-    await app.deps.drain()  # start-up work: webhook registration, the phone index
+    await app.deps.background.drain()  # start-up work: webhook registration, the phone index
     now = app.deps.clock.now()
     for user, role in ((STAFF, Role.STAFF), (CASHIER, Role.CASHIER)):
         await app.deps.store.set_role(TEAM, user, role, granted_by=ADMIN, at=now)

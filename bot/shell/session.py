@@ -132,12 +132,12 @@ class Session:
         """Wait until the bot, the sandbox and the relay have nothing left to do."""
         assert self.bot is not None
         for _ in range(100):
-            await self.bot.deps.drain()
+            await self.bot.deps.background.drain()
             if self.bot.sandbox is not None:
                 await self.bot.sandbox.drain_webhooks()
             await asyncio.sleep(0.05)
             pending = (await self.bot.deps.store.relay.backlog()).get("pending", 0)
-            if not pending and not self.bot.deps._tasks:
+            if not pending and not self.bot.deps.background.busy:
                 return
 
     async def _command(self, text: str, *, channel: str) -> None:

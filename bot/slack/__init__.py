@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.slack import actions, home, oncall
 from bot.slack.commands.handlers import on_bookeo
@@ -63,8 +63,12 @@ class Binder:
 
 
 def register(app: AsyncApp, deps: Deps) -> Registered:
-    async def inject(context: dict[str, Any], next: Callable[[], Awaitable[None]]) -> None:
+    async def inject(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
         context["deps"] = deps
+        # Who is asking, read once for every listener: `actor: Actor` in a listener's
+        # signature gets it (with the role they hold now, so it is re-checked per request).
+        if context.team_id and context.user_id:
+            context["actor"] = await deps.access.actor(context.team_id, context.user_id)
         await next()
 
     app.use(inject)

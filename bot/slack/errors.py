@@ -26,23 +26,20 @@ from bot.bookeo import (
     ResponseValidationError,
     Unauthorized,
 )
+from bot.ops.errors import PermissionDenied, UserFacingError
+
+__all__ = [
+    "PermissionDenied",
+    "UserFacingError",
+    "after_ack",
+    "install_error_handler",
+    "user_message",
+]
 
 if TYPE_CHECKING:
     from bot.slack.deps import Deps
 
 log = logging.getLogger("bot.slack.errors")
-
-
-class UserFacingError(Exception):
-    """An error whose message is meant for the person who asked."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class PermissionDenied(UserFacingError):
-    pass
 
 
 def user_message(error: BaseException, *, write: bool = False) -> str:
@@ -102,7 +99,7 @@ def after_ack(
         except Exception as error:
             await tell(client, body, user_message(error))
 
-    deps.spawn(guarded(), name=name)
+    deps.background.spawn(guarded(), name=name)
 
 
 async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:

@@ -1,17 +1,14 @@
-"""The role check before every write, and the audit row after it."""
+"""The role check before every write, and the audit row after it (kept for listeners that
+still take ids; new code takes an `Actor` from the context and calls `deps.access`)."""
 
 from __future__ import annotations
 
-from bot.permissions import DEFAULT_ROLE, REQUIRED, Permission, Role, allows
+from bot.permissions import Permission, Role
 from bot.slack.deps import Deps
-from bot.slack.errors import PermissionDenied
-from bot.store import AuditEntry
 
 
 async def role_of(deps: Deps, team_id: str, user_id: str) -> Role:
-    if user_id in deps.settings.bot_admins:
-        return Role.ADMIN
-    return await deps.store.role_of(team_id, user_id) or DEFAULT_ROLE
+    return await deps.access.role_of(team_id, user_id)
 
 
 async def require(
@@ -23,23 +20,9 @@ async def require(
     booking_number: str | None = None,
 ) -> Role:
     """The caller's role, or `PermissionDenied` (audited) when it is not enough."""
-    role = await role_of(deps, team_id, user_id)
-    if allows(role, permission):
-        return role
-    await audit(
-        deps,
-        team_id=team_id,
-        user_id=user_id,
-        action=permission.value,
-        booking_number=booking_number,
-        outcome="denied",
-        detail=f"role {role.value}",
-    )
-    needed = REQUIRED[permission]
-    raise PermissionDenied(
-        f":lock: You need the *{needed.value}* role to {permission.value.replace('_', ' ')} "
-        f"(you are *{role.value}*). Ask an admin: `/bookeo role @you {needed.value}`."
-    )
+    actor = await deps.access.actor(team_id, user_id)
+    await deps.access.require(actor, permission, booking_number=booking_number)
+    return actor.role
 
 
 async def audit(
@@ -52,14 +35,7 @@ async def audit(
     outcome: str,
     detail: str = "",
 ) -> None:
-    await deps.store.audit(
-        AuditEntry(
-            at=deps.clock.now(),
-            team_id=team_id,
-            user_id=user_id,
-            action=action,
-            booking_number=booking_number,
-            outcome=outcome,
-            detail=detail,
-        )
+    actor = await deps.access.actor(team_id, user_id)
+    await deps.access.audit(
+        actor, action=action, booking_number=booking_number, outcome=outcome, detail=detail
     )

@@ -388,7 +388,7 @@ async def test_lost_deliveries_are_resynced_once(
     )
     await office(sandbox, f"/bookings/{other.number}/cancel", {})
     assert bot.intake.counts["previous_lost"] == 1
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     await settle(bot)
     updates = [u for u in in_channel(fake_slack, "chat.update") if number in u["text"]]
     assert len(updates) == 1 and "canceled" in updates[0]["text"]

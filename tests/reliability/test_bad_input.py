@@ -78,7 +78,7 @@ async def test_any_slash_command_text_gets_an_answer(
     async with asgi(bot) as http:
         answer = await http.post("/slack/events", content=body, headers=signed_headers(body))
     assert answer.status_code == 200
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     # Answered: in the HTTP answer, through the response_url, or with a modal.
     said = (
         answer.content
@@ -142,7 +142,7 @@ async def test_malformed_interactivity_payloads_never_break_the_bot(
     body = interaction(payload)
     async with asgi(bot) as http:
         answer = await http.post("/slack/events", content=body, headers=signed_headers(body))
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     assert answer.status_code < 500, answer.text
     assert unhandled(caplog) == []
 

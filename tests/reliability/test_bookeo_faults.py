@@ -166,7 +166,7 @@ async def ask(bot: BotApp, slack: FakeSlackAPI, text: str, *, user: str = CASHIE
     updates = len(slack.of("views.update"))
     answer = await post(bot, slash_command(text, user=user, response_url=slack.response_url(token)))
     assert answer.status_code == 200, (text, answer.text)
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     seen = answer.text + said(slack, token, updates)
     assert not any(word in seen for word in NEVER), (text, seen)
     return seen
@@ -182,7 +182,7 @@ async def pick_product(bot: BotApp, slack: FakeSlackAPI, sandbox: Sandbox) -> st
         bot, dispatch_action(form, chosen, user=STAFF, action_id=Action.CREATE_PRODUCT)
     )
     assert answer.status_code == 200
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     seen = said(slack, "-", updates)
     assert not any(word in seen for word in NEVER), seen
     return seen
@@ -248,7 +248,7 @@ async def send(
     """Submit a form; what the person saw: the inline errors or the modal's final words."""
     updates = len(slack.of("views.update"))
     ack = await submit(bot, form, values, user=user)
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     seen = json.dumps(ack, ensure_ascii=False) + said(slack, "-", updates)
     assert not any(word in seen for word in NEVER), seen
     return seen

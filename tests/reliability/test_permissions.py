@@ -57,7 +57,7 @@ async def test_every_write_command_by_every_role(
                 ),
             )
             assert answer.status_code == 200
-            await bot.deps.drain()
+            await bot.deps.background.drain()
             # What the person saw: the reply, or the modal (which opens before the role check,
             # since a trigger_id lives 3 s, and then shows the form or why not).
             said = answer.text + json.dumps(fake_slack.responses.get(token, []))
@@ -94,7 +94,7 @@ async def test_every_card_button_by_every_role(bot: BotApp, fake_slack: FakeSlac
                 ),
             )
             assert answer.status_code == 200
-            await bot.deps.drain()
+            await bot.deps.background.drain()
             entries = (await bot.deps.store.audit_log())[audited:]
             shown = json.dumps(fake_slack.of("views.update")[updated:])
             assert shown != "[]", (action, role)  # the modal says something either way

@@ -51,7 +51,7 @@ async def test_slack_requests_that_are_not_slack_are_refused(
                 sent = body.replace("subscribe", "unsubscribe") if kind == "altered" else body
                 answer = await http.post("/slack/events", content=sent, headers=headers)
                 answers[(kind, answer.status_code)] += 1
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     with capsys.disabled():
         print(f"\nSlack: {sum(answers.values())} bad requests: {dict(sorted(answers.items()))}")
     assert set(answers) == {

@@ -283,6 +283,6 @@ async def test_hostile_text_always_gets_an_answer(
         assert response.text.strip()  # the ack already says something
     else:
         await fake_slack.wait_for("views.open")  # only a modal command answers with a modal
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     for reply in fake_slack.responses[token]:
         assert "Traceback" not in texts(reply) and "Something went wrong" not in texts(reply)

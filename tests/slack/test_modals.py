@@ -197,7 +197,7 @@ async def test_payment_and_a_confirmed_refund(
     ack = await submit(bot, confirm, {}, user=CASHIER)
     assert ack["response_action"] == "update"
     await fake_slack.wait_for("views.update", len(fake_slack.of("views.update")) + 1)
-    await bot.deps.drain()
+    await bot.deps.background.drain()
     assert sandbox.state.paid(booking.number) == before + Decimal("15.50")
     actions = [
         (a.action, a.outcome) for a in await bot.deps.store.audit_log(booking_number=booking.number)

@@ -1,0 +1,105 @@
+"""Roles and the audit log: who an actor is, whether they may, and the row that says they did.
+
+Every operation checks through `Access.require` and records through `Access.audited`, so a
+denial is always audited and a write cannot forget its audit row."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.ops.actor import Actor
+from bot.ops.errors import PermissionDenied
+from bot.permissions import DEFAULT_ROLE, REQUIRED, Permission, Role
+from bot.store import AuditEntry, Store
+
+
+@dataclass
+class Audit:
+    """What an audited operation says of itself before it ends; `detail` goes in the row."""
+
+    detail: str = ""
+    booking_number: str | None = None
+
+
+class Access:
+    def __init__(self, store: Store, clock: Clock, admins: tuple[str, ...]) -> None:
+        self.store = store
+        self.clock = clock
+        self.admins = admins
+
+    async def role_of(self, team_id: str, user_id: str) -> Role:
+        if user_id in self.admins:
+            return Role.ADMIN
+        return await self.store.role_of(team_id, user_id) or DEFAULT_ROLE
+
+    async def actor(self, team_id: str, user_id: str) -> Actor:
+        return Actor(team_id=team_id, user_id=user_id, role=await self.role_of(team_id, user_id))
+
+    async def require(
+        self, actor: Actor, permission: Permission, *, booking_number: str | None = None
+    ) -> None:
+        """Nothing, or `PermissionDenied` (audited) when the actor's role is not enough."""
+        if actor.may(permission):
+            return
+        await self.audit(
+            actor,
+            action=permission.value,
+            booking_number=booking_number,
+            outcome="denied",
+            detail=f"role {actor.role.value}",
+        )
+        needed = REQUIRED[permission]
+        raise PermissionDenied(
+            f":lock: You need the *{needed.value}* role to {permission.value.replace('_', ' ')} "
+            f"(you are *{actor.role.value}*). Ask an admin: `/bookeo role @you {needed.value}`."
+        )
+
+    async def audit(
+        self,
+        actor: Actor,
+        *,
+        action: str,
+        booking_number: str | None,
+        outcome: str,
+        detail: str = "",
+    ) -> None:
+        await self.store.audit(
+            AuditEntry(
+                at=self.clock.now(),
+                team_id=actor.team_id,
+                user_id=actor.user_id,
+                action=action,
+                booking_number=booking_number,
+                outcome=outcome,
+                detail=detail,
+            )
+        )
+
+    @asynccontextmanager
+    async def audited(
+        self, actor: Actor, action: str, booking_number: str | None = None
+    ) -> AsyncIterator[Audit]:
+        """Run an operation and record it: "ok" when the block ends, "failed" (with the error)
+        when it raises. The block may fill in the detail and the booking number it learned."""
+        row = Audit(booking_number=booking_number)
+        try:
+            yield row
+        except Exception as error:
+            await self.audit(
+                actor,
+                action=action,
+                booking_number=row.booking_number,
+                outcome="failed",
+                detail=str(error)[:500],
+            )
+            raise
+        await self.audit(
+            actor,
+            action=action,
+            booking_number=row.booking_number,
+            outcome="ok",
+            detail=row.detail,
+        )
