@@ -295,7 +295,7 @@ def _run_manifest(args: argparse.Namespace) -> int:
 
 def _run_jobs(args: argparse.Namespace) -> int:
     from bot.jobs import next_runs
-    from bot.slack.views.schedules import lead_time
+    from bot.slack.views.timed_posts import lead_time
     from bot.store import Store, make_engine
 
     settings = load_settings()
@@ -312,7 +312,7 @@ def _run_jobs(args: argparse.Namespace) -> int:
     async def read() -> tuple[list[Digest], list[Reminder]]:
         store = Store(make_engine(settings.database_url))
         try:
-            return await store.schedules.digests(), await store.schedules.reminders()
+            return await store.timed_posts.digests(), await store.timed_posts.reminders()
         finally:
             await store.aclose()
 

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from slack_sdk.errors import SlackApiError
 
-from bot.schedule import fetch_schedule
-from bot.slack.views.lists import schedule_messages
+from bot.roster import fetch_roster
+from bot.slack.views.lists import roster_messages
 from bot.store import Digest
 
 from .deps import JobDeps
@@ -35,17 +35,17 @@ async def run(deps: JobDeps, now: datetime) -> int:
     """Post every digest that is due and not yet posted; returns how many were posted."""
     posted = 0
     today = now.astimezone(deps.tz).date()
-    for digest in await deps.store.schedules.digests():
+    for digest in await deps.store.timed_posts.digests():
         if not is_due(digest, now, deps.tz):
             continue
         key = post_key(today)
-        if not await deps.store.schedules.claim_post(digest.channel_id, key, now=now):
+        if not await deps.store.timed_posts.claim_post(digest.channel_id, key, now=now):
             continue  # posted already, or another scheduler is posting it
         try:
             posted += await _post(deps, digest, today)
         except Exception:
             log.warning("could not post the digest in %s; will retry", digest.channel_id)
-            await deps.store.schedules.release_post(digest.channel_id, key)
+            await deps.store.timed_posts.release_post(digest.channel_id, key)
     return posted
 
 
@@ -54,14 +54,14 @@ async def _post(deps: JobDeps, digest: Digest, day: date) -> int:
     product = next((p for p in products if p.product_id == digest.product_id), None)
     if digest.product_id is not None and product is None:
         log.warning("the digest of %s names a product Bookeo no longer has", digest.channel_id)
-    groups = await fetch_schedule(
+    groups = await fetch_roster(
         deps.bookeo, products, first_day=day, days=1, tz=deps.tz, product=product
     )
     if not groups and not digest.always:
         return 0  # nothing today: say nothing, unless asked to
     title = f"Today · {day:%a %d %b}" + (f" · {digest.product_name}" if digest.product_name else "")
     notes = await deps.store.notes([b.booking_number for g in groups for b in g.bookings])
-    messages = schedule_messages(
+    messages = roster_messages(
         groups,
         title=title,
         tz=deps.tz,

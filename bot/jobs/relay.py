@@ -34,5 +34,5 @@ async def inbox(deps: JobDeps, now: datetime) -> int:
     """Retry deliveries whose back-off has passed, and prune what no longer needs keeping."""
     deps.wake_delivery()
     pruned = await deps.store.relay.prune(before=now - KEEP_DELIVERED)
-    pruned += await deps.store.schedules.forget_posts(before=now - KEEP_POSTED)
+    pruned += await deps.store.timed_posts.forget_posts(before=now - KEEP_POSTED)
     return pruned

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, tzinfo
 
-from bot.schedule import SlotGroup, group_by_slot
+from bot.roster import SlotGroup, group_by_slot
 from bot.slack.text import escape, plural, when
 from bot.slack.views.lists import booking_line
 from bot.store import Reminder
@@ -47,7 +47,7 @@ def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[
 
 
 async def run(deps: JobDeps, now: datetime) -> int:
-    reminders = await deps.store.schedules.reminders()
+    reminders = await deps.store.timed_posts.reminders()
     if not reminders:
         return 0
     lead = timedelta(minutes=max(r.minutes for r in reminders))
@@ -61,7 +61,7 @@ async def run(deps: JobDeps, now: datetime) -> int:
     for reminder in reminders:
         for group in due_slots(reminder, groups, now):
             key = post_key(group)
-            if not await deps.store.schedules.claim_post(reminder.channel_id, key, now=now):
+            if not await deps.store.timed_posts.claim_post(reminder.channel_id, key, now=now):
                 continue
             try:
                 await deps.slack.chat_postMessage(
@@ -71,5 +71,5 @@ async def run(deps: JobDeps, now: datetime) -> int:
                 posted += 1
             except Exception:
                 log.warning("could not post a reminder in %s; will retry", reminder.channel_id)
-                await deps.store.schedules.release_post(reminder.channel_id, key)
+                await deps.store.timed_posts.release_post(reminder.channel_id, key)
     return posted

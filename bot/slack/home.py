@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo import BookeoError
 from bot.permissions import Permission, allows
-from bot.schedule import fetch_schedule
+from bot.roster import fetch_roster
 from bot.slack.deps import Deps
 from bot.slack.errors import after_ack, user_message
 from bot.slack.ids import Block as B
@@ -55,7 +55,7 @@ async def _publish_home(
         products = await deps.catalog.products()
         for offset, label in ((0, "Today"), (1, "Tomorrow")):
             day = today + timedelta(days=offset)
-            groups = await fetch_schedule(deps.bookeo, products, first_day=day, days=1, tz=deps.tz)
+            groups = await fetch_roster(deps.bookeo, products, first_day=day, days=1, tz=deps.tz)
             days.append((f"{label} · {day:%a %d %b}", groups))
     except BookeoError as failure:
         error = user_message(failure)

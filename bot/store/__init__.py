@@ -4,7 +4,7 @@ from .engine import async_url, make_engine
 from .oncall import Page
 from .relay import InboxItem, Received, Subscription
 from .repository import AuditEntry, CreateClaim, Store
-from .schedules import Digest, Reminder
+from .timed_posts import Digest, Reminder
 
 __all__ = [
     "AuditEntry",

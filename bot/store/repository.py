@@ -18,8 +18,8 @@ from bot.permissions import Role
 from . import migrate
 from .oncall import OnCallRepository
 from .relay import RelayRepository, aware
-from .schedules import ScheduleRepository
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
+from .timed_posts import TimedPostRepository
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Store:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.relay = RelayRepository(self._sessions)
         self.oncall = OnCallRepository(self._sessions)
-        self.schedules = ScheduleRepository(self._sessions)
+        self.timed_posts = TimedPostRepository(self._sessions)
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)

@@ -112,7 +112,7 @@ async def test_digest_and_remind_are_for_admins_and_can_be_turned_off(
 ) -> None:
     denied = await command(bot, fake_slack, "digest 08:00", user=STAFF, token="staff")
     assert "You need the *admin* role" in denied["text"]
-    assert await bot.deps.store.schedules.digests() == []
+    assert await bot.deps.store.timed_posts.digests() == []
     last = (await bot.deps.store.audit_log())[-1]
     assert (last.user_id, last.outcome) == (STAFF, "denied")
 
@@ -124,7 +124,7 @@ async def test_digest_and_remind_are_for_admins_and_can_be_turned_off(
     )
     off = await command(bot, fake_slack, "remind off", token="off")
     assert "No more reminders" in off["text"]
-    assert await bot.deps.store.schedules.reminders() == []
+    assert await bot.deps.store.timed_posts.reminders() == []
 
 
 async def test_a_reminder_goes_out_once_before_each_slot(
@@ -172,4 +172,4 @@ async def test_a_digest_set_where_the_bot_is_not_is_undone(
     fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")
     reply = await command(bot, fake_slack, "digest 08:00")
     assert "/invite @Bookeo" in reply["text"]
-    assert await bot.deps.store.schedules.digests() == []
+    assert await bot.deps.store.timed_posts.digests() == []

@@ -41,7 +41,7 @@ def test_the_jobs_command_lists_jobs_digests_and_reminders(tmp_path) -> None:
         store = Store(make_engine(url))
         await store.upgrade()
         now = datetime.now(UTC)
-        await store.schedules.set_digest(
+        await store.timed_posts.set_digest(
             team_id="T1",
             channel_id="CDIGEST",
             at=time(7, 30),
@@ -51,7 +51,7 @@ def test_the_jobs_command_lists_jobs_digests_and_reminders(tmp_path) -> None:
             by="UADMIN",
             now=now,
         )
-        await store.schedules.set_reminder(
+        await store.timed_posts.set_reminder(
             team_id="T1",
             channel_id="CREMIND",
             minutes=90,

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from bot.bookeo.models import Booking, PaymentMethod
 from bot.permissions import Role
-from bot.schedule import SlotGroup, group_by_slot
+from bot.roster import SlotGroup, group_by_slot
 from bot.slack.views.cards import CardOptions, booking_card
-from bot.slack.views.lists import help_blocks, payments_view, pick_list, schedule_messages
+from bot.slack.views.lists import help_blocks, payments_view, pick_list, roster_messages
 from bot.slack.views.modals import ModalMeta, cancel_view, pay_view
 
 TZ = ZoneInfo("Australia/Sydney")
@@ -131,9 +131,7 @@ def test_a_schedule_of_any_size_fits_in_messages(count: int, name: str) -> None:
         for i in range(count)
     ]
     groups = group_by_slot(bookings, [], {})
-    messages = schedule_messages(
-        groups, title="Next 7 days", tz=TZ, categories={"Cadults": "Adults"}
-    )
+    messages = roster_messages(groups, title="Next 7 days", tz=TZ, categories={"Cadults": "Adults"})
     assert 1 <= len(messages) <= 4
     for message in messages:
         check(message)

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.bookeo.models import Booking
 from bot.catalog import AmbiguousProduct, UnknownProduct
 from bot.permissions import Permission, allows
-from bot.schedule import fetch_schedule
+from bot.roster import fetch_roster
 from bot.slack import modals
 from bot.slack.commands.parser import (
     CustomerLookup,
@@ -26,7 +26,7 @@ from bot.slack.commands.parser import (
     OnBooking,
     OnCall,
     Parsed,
-    Schedule,
+    Roster,
     SetDigest,
     SetReminder,
     SetRole,
@@ -37,7 +37,7 @@ from bot.slack.commands.parser import (
     parse,
 )
 from bot.slack.commands.relay import answer_relay
-from bot.slack.commands.schedules import answer_schedule
+from bot.slack.commands.timed_posts import answer_timed_post
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, after_ack
 from bot.slack.permissions import audit, require, role_of
@@ -49,7 +49,7 @@ from bot.slack.views.lists import (
     payments_view,
     pick_list,
     roles_blocks,
-    schedule_messages,
+    roster_messages,
 )
 
 log = logging.getLogger("bot.slack.commands")
@@ -108,7 +108,7 @@ def parsed_opens_modal(parsed: Parsed) -> bool:
 def _progress(parsed: Parsed) -> str:
     if isinstance(parsed, Find):
         return f":mag: Looking up {escape(parsed.query)}…"
-    if isinstance(parsed, Schedule):
+    if isinstance(parsed, Roster):
         return f":calendar: Loading {parsed.label.lower()}'s schedule…"
     return ":hourglass_flowing_sand: One moment…"
 
@@ -139,8 +139,8 @@ async def answer(
             show_contacts=allows(role, Permission.SEE_CONTACTS),
         )
         return
-    if isinstance(parsed, Schedule):
-        await _schedule(parsed, respond=respond, deps=deps)
+    if isinstance(parsed, Roster):
+        await _roster(parsed, respond=respond, deps=deps)
         return
     if isinstance(parsed, OnBooking) and parsed.verb == "payments":
         booking = await deps.bookeo.bookings.get(parsed.booking_number)
@@ -190,7 +190,7 @@ async def answer(
         await answer_relay(parsed, command=command, respond=respond, client=client, deps=deps)
         return
     if isinstance(parsed, SetDigest | SetReminder):
-        await answer_schedule(parsed, command=command, respond=respond, client=client, deps=deps)
+        await answer_timed_post(parsed, command=command, respond=respond, client=client, deps=deps)
         return
     raise UserFacingError("That command is not available here.")
 
@@ -235,7 +235,7 @@ async def respond_card(
     )
 
 
-async def _schedule(parsed: Schedule, *, respond: AsyncRespond, deps: Deps) -> None:
+async def _roster(parsed: Roster, *, respond: AsyncRespond, deps: Deps) -> None:
     product = None
     if parsed.product:
         try:
@@ -243,7 +243,7 @@ async def _schedule(parsed: Schedule, *, respond: AsyncRespond, deps: Deps) -> N
         except (AmbiguousProduct, UnknownProduct) as error:
             raise UserFacingError(f":grey_question: {error}") from None
     first_day = deps.today() + timedelta(days=parsed.offset)
-    groups = await fetch_schedule(
+    groups = await fetch_roster(
         deps.bookeo,
         await deps.catalog.products(),
         first_day=first_day,
@@ -255,7 +255,7 @@ async def _schedule(parsed: Schedule, *, respond: AsyncRespond, deps: Deps) -> N
     span = f"{first_day:%a %d %b}" + (f" – {last_day:%a %d %b}" if parsed.days > 1 else "")
     title = f"{parsed.label} · {span}" + (f" · {product.name}" if product else "")
     categories = await deps.catalog.category_names()
-    messages = schedule_messages(groups, title=title, tz=deps.tz, categories=categories)
+    messages = roster_messages(groups, title=title, tz=deps.tz, categories=categories)
     for index, blocks in enumerate(messages):
         await respond(replace_original=index == 0, text=title, blocks=[b.to_dict() for b in blocks])
 

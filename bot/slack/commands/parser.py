@@ -52,7 +52,7 @@ class Find:
 
 
 @dataclass(frozen=True)
-class Schedule:
+class Roster:
     """Bookings starting on `days` days from `offset` days after today."""
 
     label: str
@@ -146,7 +146,7 @@ _GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
 Parsed = (
     Help
     | Find
-    | Schedule
+    | Roster
     | New
     | OnBooking
     | CustomerLookup
@@ -284,7 +284,7 @@ def _find(name: str, rest: list[str]) -> Parsed:
 def _day(name: str, rest: list[str]) -> Parsed:
     offset = 0 if name == "today" else 1
     product = " ".join(rest) or None
-    return Schedule(label=name.capitalize(), offset=offset, days=1, product=product)
+    return Roster(label=name.capitalize(), offset=offset, days=1, product=product)
 
 
 def _upcoming(name: str, rest: list[str]) -> Parsed:
@@ -297,7 +297,7 @@ def _upcoming(name: str, rest: list[str]) -> Parsed:
         if not 1 <= days <= MAX_DAYS:
             raise UsageError(f"Pick between 1 and {MAX_DAYS} days.", usage_of(name))
     product = " ".join(rest) or None
-    return Schedule(label=f"Next {days} days", offset=0, days=days, product=product)
+    return Roster(label=f"Next {days} days", offset=0, days=days, product=product)
 
 
 def _new(_name: str, rest: list[str]) -> Parsed:

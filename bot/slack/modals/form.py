@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.bookeo.models import Booking, MatchingSlotsSearch, PeopleNumber, Product
-from bot.schedule import day_window
+from bot.roster import day_window
 from bot.slack.deps import Deps
 from bot.slack.ids import Block as B
 from bot.slack.modals.common import field

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.permissions import Role
-from bot.schedule import SlotGroup
+from bot.roster import SlotGroup
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.text import escape, plural, when

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot.bookeo.models import Booking, Customer, Payment
 from bot.permissions import Role
-from bot.schedule import SlotGroup
+from bot.roster import SlotGroup
 from bot.slack.commands.parser import SUBCOMMANDS
 from bot.slack.ids import Action
 from bot.slack.text import amount, clip, escape, money, plural, when
@@ -27,7 +27,7 @@ MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 
 
-def schedule_messages(
+def roster_messages(
     groups: list[SlotGroup],
     *,
     title: str,

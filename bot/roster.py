@@ -60,7 +60,7 @@ def group_by_slot(
     return sorted(result, key=lambda g: (g.start, g.product_name))
 
 
-async def fetch_schedule(
+async def fetch_roster(
     bookeo: BookeoClient,
     products: list[Product],
     *,

@@ -15,13 +15,13 @@ from bot.slack.commands.parser import SetDigest, SetReminder
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError
 from bot.slack.permissions import audit, require
-from bot.slack.views.schedules import describe_digest, describe_reminder
+from bot.slack.views.timed_posts import describe_digest, describe_reminder
 
-ScheduleCommand = SetDigest | SetReminder
+TimedPostCommand = SetDigest | SetReminder
 
 
-async def answer_schedule(
-    parsed: ScheduleCommand,
+async def answer_timed_post(
+    parsed: TimedPostCommand,
     *,
     command: dict[str, Any],
     respond: AsyncRespond,
@@ -37,7 +37,7 @@ async def answer_schedule(
         return
     await require(deps, team_id=team, user_id=user, permission=Permission.MANAGE_ROLES)
     if parsed.off:
-        schedules = deps.store.schedules
+        schedules = deps.store.timed_posts
         if isinstance(parsed, SetDigest):
             removed, what = await schedules.digest_off(channel), "digest"
         else:
@@ -61,7 +61,7 @@ async def answer_schedule(
     product = await _product(parsed.product, deps)
     if isinstance(parsed, SetDigest):
         assert parsed.at is not None
-        digest = await deps.store.schedules.set_digest(
+        digest = await deps.store.timed_posts.set_digest(
             team_id=team,
             channel_id=channel,
             at=parsed.at,
@@ -77,7 +77,7 @@ async def answer_schedule(
         action = "digest"
     else:
         assert parsed.minutes is not None
-        reminder = await deps.store.schedules.set_reminder(
+        reminder = await deps.store.timed_posts.set_reminder(
             team_id=team,
             channel_id=channel,
             minutes=parsed.minutes,
@@ -89,9 +89,9 @@ async def answer_schedule(
         line = describe_reminder(reminder)
         action = "remind"
     undo = (
-        deps.store.schedules.digest_off
+        deps.store.timed_posts.digest_off
         if isinstance(parsed, SetDigest)
-        else deps.store.schedules.reminder_off
+        else deps.store.timed_posts.reminder_off
     )
     await announce(
         client, channel, f"<@{user}> set this channel's {line}", undo=lambda: undo(channel)
@@ -117,14 +117,14 @@ async def _product(name: str | None, deps: Deps) -> Product | None:
         raise UserFacingError(f":grey_question: {error}") from None
 
 
-async def _current(parsed: ScheduleCommand, channel: str, deps: Deps) -> str:
+async def _current(parsed: TimedPostCommand, channel: str, deps: Deps) -> str:
     if isinstance(parsed, SetDigest):
-        digests = await deps.store.schedules.digests(channel_id=channel)
+        digests = await deps.store.timed_posts.digests(channel_id=channel)
         if not digests:
             return "No digest here. An admin can set one: `/bookeo digest 08:00`."
         now = deps.clock.now()
         return describe_digest(digests[0], next_at=digests[0].next_after(now, deps.tz), tz=deps.tz)
-    reminders = await deps.store.schedules.reminders(channel_id=channel)
+    reminders = await deps.store.timed_posts.reminders(channel_id=channel)
     if not reminders:
         return "No reminders here. An admin can set them: `/bookeo remind 30m`."
     return describe_reminder(reminders[0])

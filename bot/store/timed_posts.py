@@ -65,7 +65,7 @@ def _reminder(row: ReminderRow) -> Reminder:
     )
 
 
-class ScheduleRepository:
+class TimedPostRepository:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
