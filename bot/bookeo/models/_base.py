@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 
@@ -28,6 +29,16 @@ class BookeoModel(BaseModel):
         """The JSON body Bookeo expects: camelCase, no nulls, decimals as strings."""
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
 
+
+def _time_text(value: datetime) -> str:
+    # RFC 3339 to the millisecond, as Bookeo's own clients send it (pydantic would send
+    # microseconds, which Bookeo's documented format does not have).
+    text = value.isoformat(timespec="milliseconds")
+    return text.removesuffix("+00:00") + "Z" if value.utcoffset() == UTC.utcoffset(None) else text
+
+
+# An aware point in time, sent with at most milliseconds.
+Time = Annotated[AwareDatetime, PlainSerializer(_time_text, return_type=str, when_used="json")]
 
 E = TypeVar("E", bound=StrEnum)
 # `OpenEnum[PaymentMethod]`: the enum member when Bookeo sends a known value, the plain string

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from ._base import BookeoModel
+from ._base import BookeoModel, Time
 from .bookings import BookingOption, Price
 from .common import Money, PeopleNumber, Resource
 
@@ -12,8 +12,8 @@ from .common import Money, PeopleNumber, Resource
 class CourseEvent(BookeoModel):
     event_number: int
     event_id: str | None = None
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: Time
+    end_time: Time
 
 
 class CourseSchedule(BookeoModel):
@@ -23,8 +23,8 @@ class CourseSchedule(BookeoModel):
 
 class Slot(BookeoModel):
     event_id: str
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: Time
+    end_time: Time
     num_seats_available: int
     course_schedule: CourseSchedule | None = None
     resources: list[Resource] | None = None
@@ -32,8 +32,8 @@ class Slot(BookeoModel):
 
 class MatchingSlot(BookeoModel):
     event_id: str | None = None
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: Time
+    end_time: Time
     price: Money | None = None
     course_schedule: CourseSchedule | None = None
     resources: list[Resource] | None = None
@@ -43,8 +43,8 @@ class MatchingSlotsSearch(BookeoModel):
     """The body of `POST /availability/matchingslots`."""
 
     product_id: str
-    start_time: AwareDatetime
-    end_time: AwareDatetime
+    start_time: Time
+    end_time: Time
     people_numbers: list[PeopleNumber] = Field(min_length=1)
     options: list[BookingOption] | None = None
     resources: list[Resource] | None = None
@@ -53,7 +53,7 @@ class MatchingSlotsSearch(BookeoModel):
 class Hold(BookeoModel):
     id: str
     price: Price
-    expiration: AwareDatetime
+    expiration: Time
     total_payable: Money | None = None
     applicable_money_credit: Money | None = None
     applicable_gift_voucher_credit: Money | None = None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from ._base import BookeoModel
+from ._base import BookeoModel, Time
 from .common import Money, PeopleNumber, Resource
 from .customers import Customer, LinkedPerson, NewCustomer
 from .payments import NewPayment
@@ -73,8 +73,8 @@ class Booking(BookeoModel):
     event_id: str | None = None
     first_course_enrolled_event_id: str | None = None
     dropin_course_enrolled_event_id: str | None = None
-    start_time: AwareDatetime | None = None
-    end_time: AwareDatetime | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     customer_id: str | None = None
     customer: Customer | None = None
     title: str | None = None
@@ -82,13 +82,13 @@ class Booking(BookeoModel):
     participants: Participants = Field(default_factory=Participants)
     resources: list[Resource] | None = None
     canceled: bool = False
-    cancelation_time: AwareDatetime | None = None
+    cancelation_time: Time | None = None
     cancelation_agent: str | None = None
     accepted: bool | None = None
     source_ip: str | None = None
-    creation_time: AwareDatetime | None = None
+    creation_time: Time | None = None
     creation_agent: str | None = None
-    last_change_time: AwareDatetime | None = None
+    last_change_time: Time | None = None
     last_change_agent: str | None = None
     product_name: str | None = None
     product_id: str
@@ -145,8 +145,8 @@ class NewBooking(BookeoModel):
     product_id: str
     participants: Participants
     event_id: str | None = None
-    start_time: AwareDatetime | None = None
-    end_time: AwareDatetime | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     customer_id: str | None = None
     customer: NewCustomer | None = None
     external_ref: str | None = Field(default=None, max_length=64)
@@ -169,8 +169,8 @@ class BookingUpdate(BookeoModel):
     event_id: str | None = None
     first_course_enrolled_event_id: str | None = None
     dropin_course_enrolled_event_id: str | None = None
-    start_time: AwareDatetime | None = None
-    end_time: AwareDatetime | None = None
+    start_time: Time | None = None
+    end_time: Time | None = None
     customer_id: str | None = None
     external_ref: str | None = None
     resources: list[Resource] | None = None

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import AwareDatetime
-
-from ._base import BookeoModel, OpenEnum
+from ._base import BookeoModel, OpenEnum, Time
 from .common import CustomField, Money, PhoneNumber, StreetAddress
 
 
@@ -27,9 +25,9 @@ class PersonFields(BookeoModel):
     email_address: str | None = None
     phone_numbers: list[PhoneNumber] | None = None
     street_address: StreetAddress | None = None
-    creation_time: AwareDatetime | None = None
-    start_time_of_next_booking: AwareDatetime | None = None
-    start_time_of_previous_booking: AwareDatetime | None = None
+    creation_time: Time | None = None
+    start_time_of_next_booking: Time | None = None
+    start_time_of_previous_booking: Time | None = None
     date_of_birth: dt.date | None = None
     custom_fields: list[CustomField] | None = None
     gender: OpenEnum[Gender] | None = None

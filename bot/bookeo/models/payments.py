@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime
-
-from ._base import BookeoModel, OpenEnum
+from ._base import BookeoModel, OpenEnum, Time
 from .common import Money
 
 
@@ -27,8 +25,8 @@ class PaymentMethod(StrEnum):
 
 class Payment(BookeoModel):
     id: str
-    creation_time: AwareDatetime | None = None
-    received_time: AwareDatetime | None = None
+    creation_time: Time | None = None
+    received_time: Time | None = None
     reason: str | None = None
     description: str | None = None
     comment: str | None = None
@@ -47,6 +45,6 @@ class NewPayment(BookeoModel):
     amount: Money
     payment_method: PaymentMethod
     reason: str
-    received_time: AwareDatetime | None = None
+    received_time: Time | None = None
     comment: str | None = None
     payment_method_other: str | None = None

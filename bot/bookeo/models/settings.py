@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from ._base import BookeoModel, OpenEnum
+from ._base import BookeoModel, OpenEnum, Time
 from .common import Image, Money, PhoneNumber, StreetAddress
 
 
@@ -74,4 +74,4 @@ class Business(BookeoModel):
 class ApiKeyInfo(BookeoModel):
     account_id: str
     permissions: list[str] = Field(default_factory=list)
-    creation_time: AwareDatetime | None = None
+    creation_time: Time | None = None

@@ -5,9 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime
-
-from ._base import BookeoModel, OpenEnum
+from ._base import BookeoModel, OpenEnum, Time
 
 
 class WebhookDomain(StrEnum):
@@ -29,7 +27,7 @@ class Webhook(BookeoModel):
     url: str
     domain: OpenEnum[WebhookDomain]
     type: OpenEnum[WebhookType]
-    blocked_time: AwareDatetime | None = None
+    blocked_time: Time | None = None
     blocked_reason: str | None = None
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -11,6 +11,7 @@ import httpx
 from pydantic import BaseModel
 
 from bot.bookeo._pagination import AsyncPager, Page
+from bot.bookeo.errors import ResponseValidationError
 
 if TYPE_CHECKING:
     from bot.bookeo._client import BookeoClient
@@ -22,6 +23,22 @@ M = TypeVar("M", bound=BaseModel)
 class Resource:
     def __init__(self, client: BookeoClient) -> None:
         self._client = client
+
+    async def _created(
+        self, response: httpx.Response, model: type[M], read: Callable[[str], Awaitable[M]]
+    ) -> M:
+        """What a POST made: its JSON body or, since the 2015 models declare no body for
+        creates (201 + `Location` only), the object the `Location` names, read back."""
+        if response.content.strip():
+            return self._client.parse(response, model)
+        made = id_from_location(response)
+        if made is None:
+            raise ResponseValidationError(
+                method=response.request.method,
+                path=response.request.url.path,
+                detail="no body and no Location header",
+            )
+        return await read(made)
 
 
 def path_id(value: str, name: str) -> str:
@@ -45,16 +62,26 @@ def format_date(value: date | datetime) -> str:
 
 
 def windows(start: datetime, end: datetime) -> Iterator[tuple[datetime, datetime]]:
-    """Split [start, end] into consecutive windows Bookeo accepts (at most 31 days each)."""
-    if end < start:
+    """Split [start, end] into consecutive windows Bookeo accepts: at most 31 days each, both
+    as elapsed time and as calendar days in the window's own zone (across a DST change the
+    two differ by an hour, and Bookeo refuses the longer one)."""
+    if _utc(end) < _utc(start):
         raise ValueError(f"the window ends ({end.isoformat()}) before it starts")
     cursor = start
     while True:
-        stop = min(cursor + MAX_WINDOW, end)
+        # Python adds a timedelta to an aware datetime in wall-clock time: that is the
+        # calendar limit; the elapsed limit is the same sum done in UTC.
+        elapsed = (_utc(cursor) + MAX_WINDOW).astimezone(cursor.tzinfo)
+        stop = min(cursor + MAX_WINDOW, elapsed, end, key=_utc)
         yield cursor, stop
-        if stop >= end:
+        if _utc(stop) >= _utc(end):
             return
         cursor = stop
+
+
+def _utc(value: datetime) -> datetime:
+    # Aware datetimes sharing a tzinfo compare and subtract by wall clock; UTC is exact.
+    return value.astimezone(UTC)
 
 
 def id_from_location(response: httpx.Response) -> str | None:

@@ -8,7 +8,6 @@ from typing import Literal
 import httpx
 
 from bot.bookeo._pagination import AsyncPager
-from bot.bookeo.errors import ResponseValidationError
 from bot.bookeo.models import Booking, BookingUpdate, Customer, NewBooking, NewPayment, Payment
 
 from ._base import (
@@ -131,15 +130,7 @@ class Bookings(Resource):
             },
             body=booking,
         )
-        if response.content.strip():
-            return self._client.parse(response, Booking)
-        # The 2015 spec declared no body for creates: fall back to the Location header.
-        number = id_from_location(response)
-        if number is None:
-            raise ResponseValidationError(
-                method="POST", path="bookings", detail="no body and no Location header"
-            )
-        return await self.get(number)
+        return await self._created(response, Booking, self.get)
 
     async def update(
         self,

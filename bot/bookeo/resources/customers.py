@@ -59,7 +59,7 @@ class Customers(Resource):
     async def create(self, customer: NewCustomer) -> Customer:
         """`POST /customers`. Never retried once it may have reached Bookeo."""
         response = await self._client.request("POST", "customers", body=customer)
-        return self._client.parse(response, Customer)
+        return await self._created(response, Customer, self.get)
 
     async def update(self, customer_id: str, customer: Customer) -> Customer:
         """`PUT /customers/{id}`: full replacement of the customer's writable fields."""

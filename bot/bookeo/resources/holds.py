@@ -27,7 +27,7 @@ class Holds(Resource):
             },
             body=booking,
         )
-        return self._client.parse(response, Hold)
+        return await self._created(response, Hold, self.get)
 
     async def get(self, hold_id: str) -> Hold:
         return await self._client.get_model(f"holds/{path_id(hold_id, 'hold_id')}", Hold)

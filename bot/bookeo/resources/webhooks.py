@@ -18,7 +18,7 @@ class Webhooks(Resource):
         response = await self._client.request(
             "POST", "webhooks", body=NewWebhook(url=url, domain=domain, type=type)
         )
-        return self._client.parse(response, Webhook)
+        return await self._created(response, Webhook, self.get)
 
     async def get(self, webhook_id: str) -> Webhook:
         return await self._client.get_model(
