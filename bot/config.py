@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from enum import StrEnum
+from importlib.util import find_spec
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -152,6 +153,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 "must be a SQLAlchemy URL starting sqlite:/// or postgresql:// "
                 f"(got {value.split('://', 1)[0]!r})"
+            )
+        if scheme != "sqlite" and find_spec("psycopg") is None:
+            # Otherwise SQLAlchemy's 30-line traceback ends in "No module named 'psycopg'".
+            raise ValueError(
+                "PostgreSQL needs its driver, which a plain install leaves out: "
+                "pip install 'bookeo-bot[postgres]'"
             )
         return value
 

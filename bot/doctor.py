@@ -3,13 +3,16 @@ what to do; exit 1 when anything failed. Asks the real services (or the sandbox)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from pydantic import SecretStr
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import make_url
 
 from bot.app import BotApp
 from bot.bookeo import BookeoConnectionError, BookeoError
@@ -49,23 +52,38 @@ def checkable(settings: Settings) -> Settings:
 
 
 async def database(bot: BotApp) -> Result:
+    script = ScriptDirectory.from_config(alembic_config(""))
+    head = script.get_current_head()
+    url = make_url(bot.settings.database_url)
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
+        # A new install: connecting would create an empty file, and `serve` makes the tables.
+        return Result(True, "database", f"{path} does not exist yet; `serve` creates it")
     if not await bot.deps.store.ping():
         return Result(
             False, "database", "cannot connect to DATABASE_URL; check it and that the server runs"
         )
-    script = ScriptDirectory.from_config(alembic_config(""))
     async with bot.deps.store.engine.connect() as connection:
         current = await connection.run_sync(
             lambda c: MigrationContext.configure(c).get_current_revision()
         )
-    head = script.get_current_head()
-    if current != head:
+    if current == head:
+        return Result(True, "database", f"reachable, migrations at {head}")
+    known = {revision.revision for revision in script.iterate_revisions(head, "base")}
+    if current is None or current in known:
+        # `serve` migrates at start (replicas take turns), so this is not a problem.
         return Result(
-            False,
+            True,
             "database",
-            f"at migration {current or 'none'}, code needs {head}: run `bookeo-bot db upgrade`",
+            f"reachable, at migration {current or 'none'}; `serve` (or `bookeo-bot db upgrade`) "
+            f"brings it to {head}",
         )
-    return Result(True, "database", f"reachable, migrations at {head}")
+    return Result(
+        False,
+        "database",
+        f"at migration {current}, which this version does not know (was a newer bookeo-bot "
+        "run on it?): run that version, or restore a backup",
+    )
 
 
 async def slack(bot: BotApp) -> Result:

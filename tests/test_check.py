@@ -17,7 +17,9 @@ from tests.fakes.slack_api import FakeSlackAPI
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
 
-async def check(env: dict[str, str], tmp_path: Path) -> tuple[int, list[str]]:
+async def check(
+    env: dict[str, str], tmp_path: Path, *, upgrade: bool = True
+) -> tuple[int, list[str]]:
     import asyncio
 
     base = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{tmp_path}/check.db"}
@@ -32,7 +34,8 @@ async def check(env: dict[str, str], tmp_path: Path) -> tuple[int, list[str]]:
             timeout=60,
         )
 
-    await asyncio.to_thread(run, "db", "upgrade")
+    if upgrade:
+        await asyncio.to_thread(run, "db", "upgrade")
     result = await asyncio.to_thread(run, "check")
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout.strip().splitlines()
@@ -50,6 +53,18 @@ async def test_all_green_on_the_sandbox(fake_slack: FakeSlackAPI, tmp_path: Path
     assert [line[0] for line in lines] == ["✓"] * 6, lines
     assert code == 0
     assert any("slack: auth.test ok as UBOT" in line for line in lines)
+
+
+async def test_a_new_install_is_not_a_failure(fake_slack: FakeSlackAPI, tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-t",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_API_URL": fake_slack.base_url,
+    }
+    code, lines = await check(env, tmp_path, upgrade=False)
+    assert code == 0, lines
+    assert any(line.startswith("✓ database:") and "serve" in line for line in lines), lines
+    assert not (tmp_path / "check.db").exists()  # check never creates the file
 
 
 async def test_missing_scopes_are_named(fake_slack: FakeSlackAPI, tmp_path: Path) -> None:

@@ -55,20 +55,36 @@ def test_the_entrypoint_is_the_console_script_in_exec_form() -> None:
     assert _parser().parse_args(["db", "upgrade"]).run.__name__ == "_run_db_upgrade"
 
 
-def test_the_compose_example_runs_replicas_on_postgres() -> None:
+def test_the_compose_example_runs_replicas_on_postgres_behind_https() -> None:
     import yaml
 
     from bot.config import Settings
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    bots = [name for name, service in services.items() if service.get("build") == "."]
+    bots = [name for name, service in services.items() if service.get("image") == "bookeo-bot"]
     assert len(bots) >= 2
+    # Built once: two services building the same image would build it twice.
+    assert [name for name in bots if "build" in services[name]] == [bots[0]]
     known = {name.upper() for name in Settings.model_fields}
     for name in bots:
         environment = services[name]["environment"]
         assert set(environment) <= known, set(environment) - known
         assert environment["DATABASE_URL"].startswith("postgresql://")
         assert "postgres" in services[name]["depends_on"]
-    balancer = services["balancer"]["command"]
-    assert all(f"--to {name}:3000" in balancer for name in bots)
+        assert services[name]["env_file"] == ".env"
+    balancer = services["balancer"]
+    assert all(f"--to {name}:3000" in balancer["command"] for name in bots)
+    # Slack and Bookeo only call https: Caddy serves the domain (automatic certificate).
+    assert '--from "${BOT_DOMAIN' in balancer["command"]
+    assert {"80:80", "443:443"} <= set(balancer["ports"])
+
+
+def test_the_env_example_names_only_real_settings() -> None:
+    from bot.config import Settings
+
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    names = {line.split("=", 1)[0] for line in lines if "=" in line and not line.startswith("#")}
+    known = {name.upper() for name in Settings.model_fields}
+    assert names - known == {"BOT_DOMAIN"}  # the balancer's, not the bot's
+    assert {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PUBLIC_URL"} <= names

@@ -135,3 +135,16 @@ def test_the_readme_table_is_the_generated_one() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     assert configuration_table() in readme
     assert all(field.description for field in Settings.model_fields.values())
+
+
+def test_postgresql_without_its_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.config
+
+    real = bot.config.find_spec
+    monkeypatch.setattr(
+        bot.config, "find_spec", lambda name: None if name == "psycopg" else real(name)
+    )
+    with pytest.raises(ConfigError) as raised:
+        load(monkeypatch, DATABASE_URL="postgresql://u@localhost/db")
+    (problem,) = [p for p in raised.value.problems if "DATABASE_URL" in p]
+    assert "bookeo-bot[postgres]" in problem and "\n" not in problem
