@@ -102,6 +102,9 @@ async def test_bookeo_deliveries_that_are_not_bookeo_are_refused(
                 "stale": (body, signed(body, age_ms=121_000)),
                 "other-url": (body, signed(body, sign_url="https://evil.example/hook")),
                 "unsigned": (body, {"Content-Type": "application/json"}),
+                # Timestamps int() refuses: a 401 like any bad signature, never a 500.
+                "superscript-time": (body, {**signed(body), "X-Bookeo-Timestamp": "²³".encode()}),
+                "huge-time": (body, {**signed(body), "X-Bookeo-Timestamp": "9" * 5000}),
             }
             for kind, (sent, headers) in attempts.items():
                 answer = await http.post(path, content=sent, headers=headers)
@@ -115,7 +118,7 @@ async def test_bookeo_deliveries_that_are_not_bookeo_are_refused(
             f"\nBookeo: {sum(answers.values())} bad deliveries: {dict(sorted(answers.items()))};"
             f" {EACH} replays of one genuine delivery"
         )
-    kinds = ("forged", "altered", "stale", "other-url", "unsigned")
+    kinds = ("forged", "altered", "stale", "other-url", "unsigned", "superscript-time", "huge-time")
     assert answers == Counter({(k, 401): EACH for k in kinds})
     assert [r.status_code for r in replies] == [200] * EACH
     assert [r.json()["duplicate"] for r in replies] == [False] + [True] * (EACH - 1)

@@ -98,6 +98,11 @@ def test_signature_matches_the_reference(secret, stamp, message_id, url, body) -
         {},
         {"X-Bookeo-Timestamp": "1", "X-Bookeo-MessageId": "m"},
         {"X-Bookeo-Timestamp": "soon", "X-Bookeo-MessageId": "m", "X-Bookeo-Signature": "ab"},
+        # int() refuses these (superscripts pass str.isdigit(); 5,000 digits pass neither
+        # Python's int limit nor any clock): refused as a bad signature, never a 500.
+        {"X-Bookeo-Timestamp": "²³", "X-Bookeo-MessageId": "m", "X-Bookeo-Signature": "ab"},
+        {"X-Bookeo-Timestamp": "9" * 5000, "X-Bookeo-MessageId": "m", "X-Bookeo-Signature": "a"},
+        {"X-Bookeo-Timestamp": "١٢", "X-Bookeo-MessageId": "m", "X-Bookeo-Signature": "ab"},
     ],
 )
 def test_missing_or_malformed_headers_are_refused(headers: dict[str, str]) -> None:
