@@ -255,6 +255,10 @@ def build_app(
     register(bolt, deps)
     asgi = build_asgi(
         bolt,
+        # In Socket Mode Slack's HTTP route does not exist; in HTTP mode it needs the secret.
+        slack_secret=None
+        if settings.socket_mode or settings.slack_signing_secret is None
+        else settings.slack_signing_secret.get_secret_value(),
         webhooks=intake.handle,
         ready=lambda: bot.ready(),
         on_start=lambda: bot.start(),

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.guard import RequestGuard
 from bot.logs import request_context
 from bot.metrics import Metrics
 from bot.slack.payloads import payload_problem
@@ -48,6 +49,7 @@ class RequestIdMiddleware:
 def build_asgi(
     bolt: AsyncApp,
     *,
+    slack_secret: str | None,
     webhooks: Callable[[Request], Awaitable[Response]],
     ready: Callable[[], Awaitable[bool]],
     on_start: Callable[[], Awaitable[None]] | None = None,
@@ -99,5 +101,9 @@ def build_asgi(
             Route("/metrics", metrics_text, methods=["GET"]),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestIdMiddleware)],
+        # The guard runs inside the request id (its refusals carry one), before any route.
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(RequestGuard, slack_secret=slack_secret),
+        ],
     )

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import make_url
 
 from bot.app import BotApp, build_app
@@ -21,6 +22,13 @@ from tests.fakes.openapi import ValidatingTransport
 from tests.fakes.receiver import WebhookReceiver
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import SIGNING_SECRET, TEAM
+
+# The fuzz tests run the same examples on every machine, so the suite is green on a fresh
+# clone every time; HYPOTHESIS_PROFILE=explore searches new ones (and keeps what it finds in
+# .hypothesis/ to replay).
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 _OUR_PREFIXES = (
     "SLACK_",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -10,6 +11,12 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 USER, TEAM = "USHELL", "TSHELL"
+
+
+def new_trigger() -> str:
+    """A fresh trigger id, as Slack gives every interaction (the bot refuses a signed request
+    it has already seen, so two form submissions must not be the same bytes)."""
+    return f"tshell.{secrets.token_hex(8)}"
 
 
 def signed(body: str, secret: str, content_type: str) -> dict[str, str]:
@@ -72,7 +79,7 @@ def dispatch(view: dict[str, Any], values: dict[str, Any], action_id: str) -> st
     return interaction(
         {
             "type": "block_actions",
-            "trigger_id": "tshell",
+            "trigger_id": new_trigger(),
             "container": {"type": "view", "view_id": view["id"]},
             "view": with_state(view, values),
             "actions": [{"action_id": action_id, "block_id": "x"}],
@@ -82,7 +89,7 @@ def dispatch(view: dict[str, Any], values: dict[str, Any], action_id: str) -> st
 
 def submission(view: dict[str, Any], values: dict[str, Any]) -> str:
     return interaction(
-        {"type": "view_submission", "trigger_id": "tshell", "view": with_state(view, values)}
+        {"type": "view_submission", "trigger_id": new_trigger(), "view": with_state(view, values)}
     )
 
 

@@ -44,6 +44,8 @@ def shape_problem(body: dict[str, Any]) -> str | None:
             return f"{key} is not an object"
     if "view" in body and not _is_dict(body["view"]):
         return "view is not an object"
+    if "view" in body and not _has_str(body["view"], "type"):
+        return "view.type is missing"  # Slack always says (modal, home); Bolt reads it
     if kind == "block_actions":
         actions = body.get("actions")
         if not isinstance(actions, list) or not actions:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import secrets
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +13,13 @@ from slack_sdk.signature import SignatureVerifier
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T1"
+_triggers = itertools.count(1)
+
+
+def new_trigger() -> str:
+    """A trigger id as Slack makes one: new for every interaction, so no two requests Slack
+    sends are the same bytes (the bot refuses a signed request sent twice)."""
+    return f"{next(_triggers)}.{secrets.token_hex(8)}"
 
 
 def signed_headers(
@@ -30,7 +39,7 @@ def signed_headers(
 
 
 def slash_command(
-    text: str, *, user: str, response_url: str, channel: str = "C1", trigger_id: str = "trigger-1"
+    text: str, *, user: str, response_url: str, channel: str = "C1", trigger_id: str | None = None
 ) -> str:
     return urlencode(
         {
@@ -45,7 +54,7 @@ def slash_command(
             "text": text,
             "api_app_id": "A1",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or new_trigger(),
         }
     )
 
@@ -64,14 +73,14 @@ def block_action(
     message_ts: str | None = None,
     ephemeral: bool = True,
     view: dict[str, Any] | None = None,
-    trigger_id: str = "trigger-2",
+    trigger_id: str | None = None,
 ) -> str:
     payload: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": TEAM, "domain": "test"},
         "user": {"id": user, "team_id": TEAM},
         "api_app_id": "A1",
-        "trigger_id": trigger_id,
+        "trigger_id": trigger_id or new_trigger(),
         "actions": [
             {
                 "action_id": action_id,
@@ -108,7 +117,7 @@ def view_submission(view: dict[str, Any], values: dict[str, dict[str, Any]], *, 
             "team": {"id": TEAM, "domain": "test"},
             "user": {"id": user, "team_id": TEAM},
             "api_app_id": "A1",
-            "trigger_id": "trigger-3",
+            "trigger_id": new_trigger(),
             "view": submitted,
         }
     )
@@ -126,7 +135,7 @@ def dispatch_action(
             "team": {"id": TEAM, "domain": "test"},
             "user": {"id": user, "team_id": TEAM},
             "api_app_id": "A1",
-            "trigger_id": "trigger-4",
+            "trigger_id": new_trigger(),
             "container": {"type": "view", "view_id": view.get("id")},
             "view": current,
             "actions": [{"action_id": action_id, "block_id": "x", "type": "static_select"}],

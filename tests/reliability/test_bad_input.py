@@ -71,6 +71,7 @@ async def test_any_slash_command_text_gets_an_answer(
     rest: str,
     user: str,
 ) -> None:
+    caplog.clear()  # one example's log lines are not the next one's
     caplog.set_level(logging.WARNING)
     token = uuid.uuid4().hex[:10]
     body = slash_command(f"{word} {rest}", user=user, response_url=fake_slack.response_url(token))
@@ -138,6 +139,7 @@ PAYLOAD = st.fixed_dictionaries(
 async def test_malformed_interactivity_payloads_never_break_the_bot(
     bot: BotApp, caplog: pytest.LogCaptureFixture, payload: dict
 ) -> None:
+    caplog.clear()  # one example's log lines are not the next one's
     caplog.set_level(logging.WARNING)
     body = interaction(payload)
     async with asgi(bot) as http:
@@ -181,6 +183,7 @@ async def test_any_signed_webhook_body_is_stored_or_explained(
     as_json: bool,
     route: str,
 ) -> None:
+    caplog.clear()  # one example's log lines are not the next one's
     caplog.set_level(logging.WARNING)
     body = json.dumps(data).encode() if as_json else raw
     domain, type_ = route.split("/")
