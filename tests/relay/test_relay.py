@@ -407,7 +407,7 @@ async def test_lost_deliveries_are_resynced_once(
     # Reconciling again finds nothing new: no second update, no second note.
     before = len(fake_slack.calls)
     # (From the test's start: the seed's own bookings may have been created in the last hours.)
-    assert await bot.resync(since=test_started) == 0
+    assert await bot.relay.resync(since=test_started) == 0
     await settle(bot)
     assert len(fake_slack.calls) == before
 
@@ -456,7 +456,7 @@ async def test_a_blocked_webhook_is_repaired_and_people_are_told(
         w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "created")
     )
     hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
-    notes = await bot.check_webhooks()  # what the start-up and periodic checks run
+    notes = await bot.relay.ensure_webhooks()  # what the start-up and periodic checks run
     assert notes
     told = {
         c["channel"] for c in fake_slack.of("chat.postMessage") if "blocked" in c.get("text", "")
