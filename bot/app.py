@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 
 from bot.backend import BookeoBackend, build_backend
 from bot.background import Background
+from bot.bookeo import BookeoClient
 from bot.catalog import Catalog
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -141,27 +142,17 @@ def build_app(
     catalog = Catalog(bookeo)
     background = Background()
     notifier = AdminNotifier(slack, settings.bot_admins)
-    delivery = Delivery(
-        pacer=pacer,
+    relay = _relay(
+        settings,
+        backend,
         store=store,
-        bookeo=bookeo,
         catalog=catalog,
         slack=slack,
+        pacer=pacer,
         clock=clock,
-        settings=settings,
         metrics=metrics,
-    )
-    relay = Relay(
-        store=store,
-        bookeo=bookeo,
-        clock=clock,
-        delivery=delivery,
-        notifier=notifier,
         background=background,
-        webhook_secret=backend.webhook_secret,
-        webhook_base_url=backend.webhook_base_url,
-        webhooks_enabled=backend.reachable,
-        metrics=metrics,
+        notifier=notifier,
     )
     # -- what listeners get (each slice adds its own operations here) ------------------------
     indexer = CustomerIndexer(bookeo, store, clock)
@@ -177,23 +168,14 @@ def build_app(
         on_sandbox=backend.sandbox is not None,
         background=background,
         access=Access(store, clock, settings.bot_admins),
-        delivery=delivery,
+        delivery=relay.delivery,
         intake=relay.intake,
         metrics=metrics,
     )
     bolt = _bolt(settings, slack)
     register(bolt, deps)
-    job_deps = JobDeps(
-        store=store,
-        bookeo=bookeo,
-        catalog=catalog,
-        slack=slack,
-        tz=settings.timezone,
-        notifier=notifier,
-        relay=relay,
-    )
-    jobs = JobRunner(job_deps, Leadership(store.engine), clock)
-    metrics.watch_backlog(delivery)
+    jobs = _jobs(settings, store, bookeo, catalog=catalog, slack=slack, clock=clock, relay=relay)
+    metrics.watch_backlog(relay.delivery)
     metrics.watch_scheduler(jobs)
     bot = BotApp(
         settings=settings,
@@ -206,6 +188,65 @@ def build_app(
     )
     backend.connect(bot.asgi)  # the in-process sandbox delivers its webhooks into this app
     return bot
+
+
+def _relay(
+    settings: Settings,
+    backend: BookeoBackend,
+    *,
+    store: Store,
+    catalog: Catalog,
+    slack: AsyncWebClient,
+    pacer: ChannelPacer,
+    clock: Clock,
+    metrics: Metrics,
+    background: Background,
+    notifier: AdminNotifier,
+) -> Relay:
+    delivery = Delivery(
+        pacer=pacer,
+        store=store,
+        bookeo=backend.client,
+        catalog=catalog,
+        slack=slack,
+        clock=clock,
+        settings=settings,
+        metrics=metrics,
+    )
+    return Relay(
+        store=store,
+        bookeo=backend.client,
+        clock=clock,
+        delivery=delivery,
+        notifier=notifier,
+        background=background,
+        webhook_secret=backend.webhook_secret,
+        webhook_base_url=backend.webhook_base_url,
+        webhooks_enabled=backend.reachable,
+        metrics=metrics,
+    )
+
+
+def _jobs(
+    settings: Settings,
+    store: Store,
+    bookeo: BookeoClient,
+    *,
+    catalog: Catalog,
+    slack: AsyncWebClient,
+    clock: Clock,
+    relay: Relay,
+) -> JobRunner:
+    deps = JobDeps(
+        store=store,
+        bookeo=bookeo,
+        catalog=catalog,
+        slack=slack,
+        tz=settings.timezone,
+        notifier=relay.notifier,
+        relay=relay,
+    )
+    return JobRunner(deps, Leadership(store.engine), clock)
 
 
 def _bolt(settings: Settings, slack: AsyncWebClient) -> AsyncApp:
