@@ -465,6 +465,26 @@ async def test_a_blocked_webhook_is_repaired_and_people_are_told(
     assert not any(w.blocked_time for w in sandbox.state.webhooks.values())
 
 
+async def test_one_person_out_of_reach_does_not_keep_the_others_from_hearing_of_a_block(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    await command(bot, fake_slack, f"oncall <@{STAFF}|sam>", token="oc")
+    await bot.deps.background.drain()
+    hook = next(
+        w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "updated")
+    )
+    hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
+    listed = sandbox.calls["GET /bookings"]
+    fake_slack.stage("chat.postMessage", ok=False, error="user_not_found")  # the admin, first
+    [note] = await bot.relay.ensure_webhooks()
+    assert note.startswith("Bookeo had blocked the bookings/updated webhook")
+    told = [c["channel"] for c in fake_slack.of("chat.postMessage") if note in c.get("text", "")]
+    assert told == [ADMIN, STAFF]  # the admin could not be reached; the on-call person was
+    await bot.deps.background.drain()
+    assert sandbox.calls["GET /bookings"] > listed  # and what was lost is fetched again
+
+
 @pytest.mark.parametrize("reached_slack", [True, False])
 async def test_a_card_interrupted_by_a_crash_is_found_not_reposted(
     bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox, reached_slack: bool
