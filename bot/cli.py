@@ -198,10 +198,9 @@ def _run_check(args: argparse.Namespace) -> int:
         try:
             results = await run_checks(bot)
         finally:
-            await bot.deps.bookeo.aclose()
+            await bot.backend.aclose()
             await bot.deps.store.aclose()
-            if bot.sandbox is not None:
-                await bot.sandbox.aclose()
+            await bot.backend.aclose_sandbox()
         for result in results:
             print(result.line())
         return all(r.ok for r in results)

@@ -193,6 +193,14 @@ class Settings(BaseSettings):
     def timezone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.business_timezone)
 
+    @property
+    def http_signing_secret(self) -> str | None:
+        """The secret Slack's HTTP requests are signed with; None in Socket Mode, where
+        Slack's HTTP route does not exist."""
+        if self.socket_mode or self.slack_signing_secret is None:
+            return None
+        return self.slack_signing_secret.get_secret_value()
+
     def require_slack(self) -> None:
         """Fail with one line per missing variable unless Slack can really be reached."""
         problems = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -46,17 +47,26 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
 
 
+class Lifecycle(Protocol):
+    """What the server's lifespan starts and stops, and `/readyz` asks (the `BotApp`)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def ready(self) -> bool: ...
+
+
 def build_asgi(
     bolt: AsyncApp,
     *,
     slack_secret: str | None,
     webhooks: Callable[[Request], Awaitable[Response]],
-    ready: Callable[[], Awaitable[bool]],
-    on_start: Callable[[], Awaitable[None]] | None = None,
-    on_stop: Callable[[], Awaitable[None]] | None = None,
-    sandbox: ASGIApp | None = None,
+    lifecycle: Lifecycle,
+    mount: ASGIApp | None = None,
     metrics: Metrics | None = None,
 ) -> Starlette:
+    """The app uvicorn serves; `mount` (the built-in sandbox's own app) goes under `/sandbox`."""
     handler = AsyncSlackRequestHandler(bolt)
 
     async def slack_events(request: Request) -> Response:
@@ -77,20 +87,18 @@ def build_asgi(
         return JSONResponse({"ok": True})
 
     async def readyz(_request: Request) -> Response:
-        ok = await ready()
+        ok = await lifecycle.ready()
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        if on_start is not None:
-            await on_start()
+        await lifecycle.start()
         try:
             yield
         finally:
-            if on_stop is not None:
-                await on_stop()
+            await lifecycle.stop()
 
-    extra = [Mount("/sandbox", app=sandbox)] if sandbox is not None else []
+    extra = [Mount("/sandbox", app=mount)] if mount is not None else []
     return Starlette(
         routes=[
             *extra,

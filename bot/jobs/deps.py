@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo import BookeoClient
 from bot.catalog import Catalog
+from bot.relay.notify import AdminNotifier
 from bot.store import Store
+
+
+class RelayWork(Protocol):
+    """The relay's operations the jobs run (bot.relay.service.Relay), so a job and a lost
+    delivery resync the same way."""
+
+    @property
+    def webhooks_enabled(self) -> bool: ...
+
+    async def resync(self) -> int: ...
+
+    async def ensure_webhooks(self) -> list[str]: ...
+
+    def wake(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -20,9 +35,5 @@ class JobDeps:
     catalog: Catalog
     slack: AsyncWebClient
     tz: ZoneInfo
-    admins: tuple[str, ...]
-    # The relay's own operations, so a job and a lost delivery resync the same way.
-    resync: Callable[[], Awaitable[int]]
-    check_webhooks: Callable[[], Awaitable[list[str]]]
-    wake_delivery: Callable[[], None]
-    webhooks_enabled: bool
+    notifier: AdminNotifier
+    relay: RelayWork

@@ -15,24 +15,24 @@ KEEP_POSTED = timedelta(days=3)
 async def reconcile(deps: JobDeps, _now: datetime) -> int:
     """Ask Bookeo what changed lately and deliver what no webhook brought (low frequency:
     Bookeo asks apps not to poll)."""
-    return await deps.resync()
+    return await deps.relay.resync()
 
 
 async def webhook_health(deps: JobDeps, _now: datetime) -> int:
     """Re-register missing webhooks and repair blocked ones (people are told)."""
-    if not deps.webhooks_enabled:
+    if not deps.relay.webhooks_enabled:
         return 0
-    return len(await deps.check_webhooks())
+    return len(await deps.relay.ensure_webhooks())
 
 
 async def escalation(deps: JobDeps, now: datetime) -> int:
     """Repeat the pages nobody acknowledged, once, and tell the admins."""
-    return len(await escalate(store=deps.store, slack=deps.slack, admins=deps.admins, now=now))
+    return len(await escalate(store=deps.store, slack=deps.slack, notifier=deps.notifier, now=now))
 
 
 async def inbox(deps: JobDeps, now: datetime) -> int:
     """Retry deliveries whose back-off has passed, and prune what no longer needs keeping."""
-    deps.wake_delivery()
+    deps.relay.wake()
     pruned = await deps.store.relay.prune(before=now - KEEP_DELIVERED)
     pruned += await deps.store.timed_posts.forget_posts(before=now - KEEP_POSTED)
     return pruned

@@ -37,7 +37,8 @@ class Intake:
         secret_key: str,
         base_url: str,
         wake: Callable[[], None],
-        lost: Callable[[datetime | None], None] = lambda _since: None,
+        # Told (with the last delivery received before it) when Bookeo says it dropped one.
+        lost: Callable[[datetime | None], None],
         metrics: Metrics | None = None,
     ) -> None:
         self._store = store

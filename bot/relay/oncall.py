@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo.models import Booking
+from bot.relay.notify import AdminNotifier
 from bot.slack.ids import Action
 from bot.store import Page, Store
 
@@ -108,11 +109,12 @@ async def escalate(
     *,
     store: Store,
     slack: AsyncWebClient,
-    admins: tuple[str, ...],
+    notifier: AdminNotifier,
     now: datetime,
     after: timedelta = ESCALATE_AFTER,
 ) -> list[Page]:
-    """Escalate, once each, the pages nobody acknowledged within `after`."""
+    """Escalate, once each, the pages nobody acknowledged within `after`: broadcast on the
+    card's thread, and tell the admins."""
     pages = await store.oncall.due_for_escalation(before=now - after)
     minutes = int(after.total_seconds() // 60)
     for item in pages:
@@ -124,8 +126,19 @@ async def escalate(
             await slack.chat_postMessage(
                 channel=item.channel_id, thread_ts=item.card_ts, text=text, reply_broadcast=True
             )
-            for admin in admins:
-                await slack.chat_postMessage(channel=admin, text=f"{text} In <#{item.channel_id}>.")
         except SlackApiError:
             log.warning("could not escalate page %s", item.id, exc_info=True)
+            continue
+        await notifier.tell(f"{text} In <#{item.channel_id}>.")
     return pages
+
+
+async def on_call_people(store: Store) -> set[str]:
+    """The people (not user groups, which cannot be DMed) on call for any team with a
+    subscription."""
+    people = set()
+    for team in {s.team_id for s in await store.relay.subscriptions()}:
+        who = await store.oncall.target(team)
+        if who is not None and who.startswith(("U", "W")):
+            people.add(who)
+    return people

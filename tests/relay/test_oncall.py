@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import BotApp
+from bot.relay.notify import AdminNotifier
 from bot.relay.oncall import escalate
 from bot.sandbox import Sandbox
 from bot.slack.ids import Action
@@ -87,7 +88,12 @@ async def test_urgent_pages_and_an_ack_stops_escalation(
     assert len(acked) == 1 and acked[0]["thread_ts"] == mention["thread_ts"]
     later_now = datetime.now(UTC) + timedelta(hours=1)
     assert (
-        await escalate(store=bot.deps.store, slack=bot.bolt.client, admins=(ADMIN,), now=later_now)
+        await escalate(
+            store=bot.deps.store,
+            slack=bot.bolt.client,
+            notifier=AdminNotifier(bot.bolt.client, (ADMIN,)),
+            now=later_now,
+        )
         == []
     )
 
@@ -102,7 +108,11 @@ async def test_no_ack_escalates_once_after_the_delay(
     )
     await settle(bot)
     opened = datetime.now(UTC)
-    run = {"store": bot.deps.store, "slack": bot.bolt.client, "admins": (ADMIN,)}
+    run = {
+        "store": bot.deps.store,
+        "slack": bot.bolt.client,
+        "notifier": AdminNotifier(bot.bolt.client, (ADMIN,)),
+    }
     assert await escalate(**run, now=opened + timedelta(minutes=9)) == []
     [page] = await escalate(**run, now=opened + timedelta(minutes=11))
     assert page.booking_number == number

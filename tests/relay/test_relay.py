@@ -407,7 +407,7 @@ async def test_lost_deliveries_are_resynced_once(
     # Reconciling again finds nothing new: no second update, no second note.
     before = len(fake_slack.calls)
     # (From the test's start: the seed's own bookings may have been created in the last hours.)
-    assert await bot.resync(since=test_started) == 0
+    assert await bot.relay.resync(since=test_started) == 0
     await settle(bot)
     assert len(fake_slack.calls) == before
 
@@ -456,13 +456,33 @@ async def test_a_blocked_webhook_is_repaired_and_people_are_told(
         w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "created")
     )
     hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
-    notes = await bot.check_webhooks()  # what the start-up and periodic checks run
+    notes = await bot.relay.ensure_webhooks()  # what the start-up and periodic checks run
     assert notes
     told = {
         c["channel"] for c in fake_slack.of("chat.postMessage") if "blocked" in c.get("text", "")
     }
     assert told == {ADMIN, STAFF}
     assert not any(w.blocked_time for w in sandbox.state.webhooks.values())
+
+
+async def test_one_person_out_of_reach_does_not_keep_the_others_from_hearing_of_a_block(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    await command(bot, fake_slack, f"oncall <@{STAFF}|sam>", token="oc")
+    await bot.deps.background.drain()
+    hook = next(
+        w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "updated")
+    )
+    hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
+    listed = sandbox.calls["GET /bookings"]
+    fake_slack.stage("chat.postMessage", ok=False, error="user_not_found")  # the admin, first
+    [note] = await bot.relay.ensure_webhooks()
+    assert note.startswith("Bookeo had blocked the bookings/updated webhook")
+    told = [c["channel"] for c in fake_slack.of("chat.postMessage") if note in c.get("text", "")]
+    assert told == [ADMIN, STAFF]  # the admin could not be reached; the on-call person was
+    await bot.deps.background.drain()
+    assert sandbox.calls["GET /bookings"] > listed  # and what was lost is fetched again
 
 
 @pytest.mark.parametrize("reached_slack", [True, False])
