@@ -39,6 +39,40 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class Posted:
+    """A booking's card that Slack has, by its message ts."""
+
+    ts: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A card noted before it is posted (Slack has no idempotency key): `key` is what the
+    message carries in its metadata, so after a crash the card can be looked up in the channel
+    instead of posted twice."""
+
+    key: str
+
+
+CardRef = Posted | Pending
+
+# How the cards table's `ts` column holds a CardRef: a ts, or this prefix and the key. Existing
+# rows and the migration that widened the column use this encoding; nothing above the store
+# sees it.
+_PENDING_PREFIX = "pending:"
+
+
+def _card_ref(column: str) -> CardRef:
+    if column.startswith(_PENDING_PREFIX):
+        return Pending(column.removeprefix(_PENDING_PREFIX))
+    return Posted(column)
+
+
+def _card_column(ref: CardRef) -> str:
+    return ref.ts if isinstance(ref, Posted) else _PENDING_PREFIX + ref.key
+
+
+@dataclass(frozen=True)
 class InboxItem:
     id: int
     message_id: str
@@ -362,15 +396,16 @@ class RelayRepository:
 
     # -- cards ------------------------------------------------------------------------------
 
-    async def card(self, booking_number: str, channel_id: str) -> str | None:
+    async def card(self, booking_number: str, channel_id: str) -> CardRef | None:
         async with self._sessions() as session:
             row = await session.get(CardRow, (booking_number, channel_id))
-            return row.ts if row else None
+            return _card_ref(row.ts) if row else None
 
     async def set_card(
-        self, booking_number: str, channel_id: str, ts: str, *, at: datetime
+        self, booking_number: str, channel_id: str, ref: CardRef, *, at: datetime
     ) -> None:
         """Record (or correct) where a booking's card is."""
+        ts = _card_column(ref)
         async with self._sessions.begin() as session:
             row = await session.get(CardRow, (booking_number, channel_id))
             if row is None:
