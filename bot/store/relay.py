@@ -115,6 +115,20 @@ def _subscription(row: SubscriptionRow) -> Subscription:
     )
 
 
+def _inbox_item(row: InboxRow) -> InboxItem:
+    return InboxItem(
+        id=row.id,
+        message_id=row.message_id,
+        domain=row.domain,
+        type=row.type,
+        booking_number=row.booking_number,
+        body=row.body,
+        previous_lost=row.previous_lost,
+        attempts=row.attempts,
+        received_at=aware(row.received_at),
+    )
+
+
 class RelayRepository:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -201,20 +215,7 @@ class RelayRepository:
             query = query.where(InboxRow.booking_number.in_(list(bookings)))
         async with self._sessions() as session:
             rows = await session.scalars(query.order_by(InboxRow.id).limit(limit))
-            return [
-                InboxItem(
-                    id=r.id,
-                    message_id=r.message_id,
-                    domain=r.domain,
-                    type=r.type,
-                    booking_number=r.booking_number,
-                    body=r.body,
-                    previous_lost=r.previous_lost,
-                    attempts=r.attempts,
-                    received_at=aware(r.received_at),
-                )
-                for r in rows
-            ]
+            return [_inbox_item(row) for row in rows]
 
     @asynccontextmanager
     async def claim(self, booking_numbers: Collection[str]) -> AsyncIterator[set[str]]:
