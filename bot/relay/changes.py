@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +36,21 @@ def changed_at(booking: Booking) -> str | None:
         t for t in (booking.creation_time, booking.last_change_time, booking.cancelation_time) if t
     ]
     return max(times).isoformat() if times else None
+
+
+def raw_changed_at(item: dict[str, Any]) -> datetime:
+    """`changed_at`, read from a booking's JSON: ranking a burst's many states of one booking
+    this way spares validating all but the winner."""
+    times = []
+    for name in ("creationTime", "lastChangeTime", "cancelationTime"):
+        stamp = item.get(name)
+        if isinstance(stamp, str):
+            try:
+                moment = datetime.fromisoformat(stamp)
+            except ValueError:
+                continue
+            times.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return max(times, default=datetime.min.replace(tzinfo=UTC))
 
 
 def is_stale(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
@@ -101,6 +116,17 @@ def diff(
             )
         )
     return changes
+
+
+def agent_of(booking: Booking | None, changes: list[Change]) -> str | None:
+    """Who made these changes, as Bookeo names them (the canceler, the creator, the last)."""
+    if booking is None:
+        return None
+    if any(c.kind == "canceled" for c in changes) and booking.cancelation_agent:
+        return booking.cancelation_agent
+    if any(c.kind == "created" for c in changes):
+        return booking.creation_agent
+    return booking.last_change_agent
 
 
 def sentence(changes: list[Change], *, agent: str | None, deleted_unclear: bool = False) -> str:

@@ -39,6 +39,40 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class Posted:
+    """A booking's card that Slack has, by its message ts."""
+
+    ts: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A card noted before it is posted (Slack has no idempotency key): `key` is what the
+    message carries in its metadata, so after a crash the card can be looked up in the channel
+    instead of posted twice."""
+
+    key: str
+
+
+CardRef = Posted | Pending
+
+# How the cards table's `ts` column holds a CardRef: a ts, or this prefix and the key. Existing
+# rows and the migration that widened the column use this encoding; nothing above the store
+# sees it.
+_PENDING_PREFIX = "pending:"
+
+
+def _card_ref(column: str) -> CardRef:
+    if column.startswith(_PENDING_PREFIX):
+        return Pending(column.removeprefix(_PENDING_PREFIX))
+    return Posted(column)
+
+
+def _card_column(ref: CardRef) -> str:
+    return ref.ts if isinstance(ref, Posted) else _PENDING_PREFIX + ref.key
+
+
+@dataclass(frozen=True)
 class InboxItem:
     id: int
     message_id: str
@@ -78,6 +112,20 @@ def _subscription(row: SubscriptionRow) -> Subscription:
         broadcast=row.broadcast,
         paused_reason=row.paused_reason,
         urgent_hours=row.urgent_hours,
+    )
+
+
+def _inbox_item(row: InboxRow) -> InboxItem:
+    return InboxItem(
+        id=row.id,
+        message_id=row.message_id,
+        domain=row.domain,
+        type=row.type,
+        booking_number=row.booking_number,
+        body=row.body,
+        previous_lost=row.previous_lost,
+        attempts=row.attempts,
+        received_at=aware(row.received_at),
     )
 
 
@@ -167,20 +215,7 @@ class RelayRepository:
             query = query.where(InboxRow.booking_number.in_(list(bookings)))
         async with self._sessions() as session:
             rows = await session.scalars(query.order_by(InboxRow.id).limit(limit))
-            return [
-                InboxItem(
-                    id=r.id,
-                    message_id=r.message_id,
-                    domain=r.domain,
-                    type=r.type,
-                    booking_number=r.booking_number,
-                    body=r.body,
-                    previous_lost=r.previous_lost,
-                    attempts=r.attempts,
-                    received_at=aware(r.received_at),
-                )
-                for r in rows
-            ]
+            return [_inbox_item(row) for row in rows]
 
     @asynccontextmanager
     async def claim(self, booking_numbers: Collection[str]) -> AsyncIterator[set[str]]:
@@ -362,15 +397,16 @@ class RelayRepository:
 
     # -- cards ------------------------------------------------------------------------------
 
-    async def card(self, booking_number: str, channel_id: str) -> str | None:
+    async def card(self, booking_number: str, channel_id: str) -> CardRef | None:
         async with self._sessions() as session:
             row = await session.get(CardRow, (booking_number, channel_id))
-            return row.ts if row else None
+            return _card_ref(row.ts) if row else None
 
     async def set_card(
-        self, booking_number: str, channel_id: str, ts: str, *, at: datetime
+        self, booking_number: str, channel_id: str, ref: CardRef, *, at: datetime
     ) -> None:
         """Record (or correct) where a booking's card is."""
+        ts = _card_column(ref)
         async with self._sessions.begin() as session:
             row = await session.get(CardRow, (booking_number, channel_id))
             if row is None:

@@ -17,6 +17,7 @@ from bot.app import BotApp
 from bot.bookeo.webhooks import compute_signature
 from bot.relay.registration import ensure_webhooks
 from bot.sandbox import Sandbox
+from bot.store.relay import Pending
 from tests.conftest import ADMIN, STAFF
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import slash_command
@@ -504,9 +505,7 @@ async def test_a_card_interrupted_by_a_crash_is_found_not_reposted(
     # As if the process died after Slack took the post (or before it did) but before the
     # card's ts was saved: only the pending note remains.
     pending_key = key if reached_slack else f"{number}:never-posted"
-    await bot.deps.store.relay.set_card(
-        number, CHANNEL, f"pending:{pending_key}", at=datetime.now(UTC)
-    )
+    await bot.deps.store.relay.set_card(number, CHANNEL, Pending(pending_key), at=datetime.now(UTC))
     await office(sandbox, f"/bookings/{number}/cancel", {})
     await settle(bot)
     cards = [

@@ -1,4 +1,4 @@
-"""Subscriptions and relay status (pure)."""
+"""Subscriptions, relay status and the relay's own messages to channels and admins (pure)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import datetime, tzinfo
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.bookeo.models import Webhook
-from bot.slack.text import clip, escape
+from bot.bookeo.models import Booking, Webhook
+from bot.slack.text import clip, escape, when
 from bot.store import Subscription
+
+SUMMARY_LINES = 40  # bookings per summary message
 
 
 def describe(sub: Subscription) -> str:
@@ -91,3 +93,39 @@ def status_blocks(
             )
             facts.append(f"• `{hook.domain}/{hook.type}` → {escape(hook.url)} — {state}")
     return [SectionBlock(text=clip("\n".join(facts), 3000))]
+
+
+def summary_line(booking: Booking, tz: tzinfo) -> str:
+    people = booking.participants.total
+    state = " — *canceled*" if booking.canceled else ""
+    return (
+        f"• `{booking.booking_number}` {escape(booking.product_name or '')} · "
+        f"{when(booking.start_time, booking.end_time, tz)} · {people} "
+        f"{'person' if people == 1 else 'people'}{state}"
+    )
+
+
+def summary_messages(bookings: list[Booking], tz: tzinfo) -> list[str]:
+    """Many new bookings for one channel, listed instead of a card each: a few messages of
+    up to SUMMARY_LINES lines, the first with the count."""
+    lines = [summary_line(booking, tz) for booking in bookings]
+    messages = []
+    for start in range(0, len(lines), SUMMARY_LINES):
+        head = f":inbox_tray: *{len(lines)} new bookings*" + (" (continued)" if start else "")
+        messages.append("\n".join([head, *lines[start : start + SUMMARY_LINES]]))
+    return messages
+
+
+def resync_note(count: int) -> str:
+    return (
+        f":arrows_counterclockwise: Resynced {count} booking change(s) that Bookeo "
+        "had not delivered."
+    )
+
+
+def paused_notice(channel: str, code: str) -> str:
+    """For the admins: a channel's subscriptions stopped because Slack refused a post there."""
+    return (
+        f":warning: Booking updates for <#{channel}> are paused: Slack says `{code}`. "
+        f"Invite me there (`/invite @Bookeo`), then `/bookeo subscribe` again."
+    )

@@ -1,0 +1,206 @@
+"""The card poster carries out the planner's plans: puts a booking's card in a channel, or
+updates it in place and adds one thread line, each message in the channel's turn (the pacer);
+pages on-call on the card's thread; remembers the state the cards now show; posts summaries
+and resync notes; and pauses a channel's subscriptions when Slack refuses it for good.
+
+Slack has no idempotency key, so a new card is noted (`Pending`, with a key its metadata
+carries) before it is posted and recorded (`Posted`) after: when a crash falls in between,
+the next delivery finds the card in the channel's history by that key instead of posting it
+twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Collection
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.clock import Clock
+from bot.relay.changes import dumps
+from bot.relay.notify import AdminNotifier
+from bot.relay.oncall import page
+from bot.relay.pacing import ChannelPacer
+from bot.relay.plan import BookingPlan, Card, page_calls
+from bot.slack.views.relay import paused_notice, resync_note
+from bot.store import Store
+from bot.store.relay import Pending, Posted
+
+log = logging.getLogger("bot.relay.cards")
+CARD_EVENT = "bookeo_booking_card"  # the metadata event type that marks our cards
+HISTORY = 200  # messages searched for a card whose post was not confirmed
+# Slack errors that no retry will cure: the channel's subscriptions pause until an admin acts.
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "missing_scope",
+        "account_inactive",
+        "invalid_auth",
+        "restricted_action",
+    }
+)
+
+
+def _code(error: SlackApiError) -> str:
+    return str(error.response.get("error", ""))
+
+
+class CardPoster:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        slack: AsyncWebClient,
+        pacer: ChannelPacer,
+        clock: Clock,
+        notifier: AdminNotifier,
+    ) -> None:
+        self._store = store
+        self._relay = store.relay
+        self._slack = slack
+        self._pacer = pacer
+        self._clock = clock
+        self._notifier = notifier
+        self._resynced: Counter[str] = Counter()  # channel → changes only reconciliation found
+
+    async def carry_out(self, plan: BookingPlan, *, folded: Collection[tuple[str, str]]) -> None:
+        """Tell each of the plan's channels (but those a summary covered), page if urgent,
+        and remember the state the cards now show."""
+        if plan.changes:
+            for target in plan.targets:
+                channel = target.subscription.channel_id
+                if (plan.number, channel) in folded:
+                    continue
+                await self.show(
+                    channel, plan.number, plan.card, plan.line, broadcast=target.broadcast
+                )
+                if plan.resynced:
+                    self._resynced[channel] += 1
+            if plan.urgent is not None:
+                await self._page(plan)
+        if plan.new is not None:
+            await self._relay.save_state(plan.number, dumps(plan.new), at=self._clock.now())
+
+    async def note_resyncs(self) -> None:
+        """Tell each channel how many of the changes it was just shown Bookeo had not sent."""
+        for channel, count in self._resynced.items():
+            await self.note(channel, resync_note(count))
+        self._resynced.clear()
+
+    async def show(
+        self, channel: str, number: str, card: Card | None, line: str, *, broadcast: bool
+    ) -> None:
+        """Post the booking's card in `channel` (the first card says it all), or update the
+        one there and add `line` to its thread. Without a card (the booking was removed) only
+        an existing card's thread hears of it. A channel Slack refuses for good is paused."""
+        ts = await self.card_ts(channel, number)
+        try:
+            if card is not None:
+                if ts is None:
+                    await self._post_card(channel, number, card)
+                    return
+                await self._slack.chat_update(
+                    channel=channel, ts=ts, blocks=card.blocks, text=card.text
+                )
+            if ts is not None:
+                # A thread line is a message too: Slack's ~1 a second per channel counts it.
+                await self.post(channel, thread_ts=ts, text=line, reply_broadcast=broadcast)
+        except SlackApiError as error:
+            if _code(error) not in PERMANENT:
+                raise
+            await self.pause(channel, _code(error))
+
+    async def summary(self, channel: str, messages: list[str]) -> bool:
+        """Post a summary's messages in order; False when one did not go (then its bookings
+        get their cards one by one, now or on a retry)."""
+        for text in messages:
+            try:
+                await self.post(channel, text=text)
+            except SlackApiError as error:
+                if _code(error) in PERMANENT:
+                    await self.pause(channel, _code(error))
+                return False
+        return True
+
+    async def note(self, channel: str, text: str) -> None:
+        """A message worth sending but not worth retrying."""
+        try:
+            await self.post(channel, text=text)
+        except SlackApiError:
+            log.warning("could not post a note in %s: %s", channel, text[:80])
+
+    async def card_ts(self, channel: str, number: str) -> str | None:
+        """The ts of the booking's card in `channel`, if Slack has one."""
+        ref = await self._relay.card(number, channel)
+        if isinstance(ref, Pending):
+            return await self._recover(channel, number, ref)  # a crash between post and save
+        return ref.ts if ref is not None else None
+
+    async def post(self, channel: str, **message: Any) -> AsyncSlackResponse:
+        """chat.postMessage in the channel's turn (Slack allows about one a second there)."""
+        async with self._pacer.turn(channel):
+            return await self._slack.chat_postMessage(channel=channel, **message)
+
+    async def pause(self, channel: str, code: str) -> None:
+        """Stop posting to a channel Slack refuses for good, and tell the admins (once)."""
+        if await self._relay.pause(channel, code):
+            await self._notifier.tell(paused_notice(channel, code))
+
+    async def _page(self, plan: BookingPlan) -> None:
+        """Page each workspace's on-call once, on the thread of its first card of this booking,
+        when that subscription counts the change as urgent."""
+        paged: set[str] = set()
+        now = self._clock.now()
+        for call in page_calls(plan, now):
+            if call.team_id in paged:
+                continue
+            who = await self._store.oncall.target(call.team_id)
+            ref = await self._relay.card(plan.number, call.channel)
+            if who is None or not isinstance(ref, Posted):
+                continue
+            await page(
+                store=self._store,
+                slack=self._slack,
+                team_id=call.team_id,
+                target=who,
+                booking_number=plan.number,
+                channel=call.channel,
+                card_ts=ref.ts,
+                line=plan.line,
+                reason=call.reason,
+                now=now,
+            )
+            paged.add(call.team_id)
+
+    async def _post_card(self, channel: str, number: str, card: Card) -> None:
+        pending = Pending(f"{number}:{uuid.uuid4().hex}")
+        await self._relay.set_card(number, channel, pending, at=self._clock.now())
+        posted = await self.post(
+            channel,
+            blocks=card.blocks,
+            text=card.text,
+            metadata={"event_type": CARD_EVENT, "event_payload": {"key": pending.key}},
+        )
+        await self._relay.set_card(number, channel, Posted(str(posted["ts"])), at=self._clock.now())
+
+    async def _recover(self, channel: str, number: str, pending: Pending) -> str | None:
+        """The ts of a card whose post was noted but not confirmed, if Slack has it."""
+        history = await self._slack.conversations_history(
+            channel=channel, limit=HISTORY, include_all_metadata=True
+        )
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == CARD_EVENT and (
+                (metadata.get("event_payload") or {}).get("key") == pending.key
+            ):
+                ts = str(message["ts"])
+                await self._relay.set_card(number, channel, Posted(ts), at=self._clock.now())
+                return ts
+        return None  # never reached Slack: post it now

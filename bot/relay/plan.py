@@ -1,0 +1,246 @@
+"""The delivery planner (pure): from one pass's due deliveries, what to post or update in which
+channel, which new bookings to fold into a summary, what waits for the next pass, and whom to
+page. No I/O: the worker reads the inputs, and the card poster carries the plan out.
+
+The steps, in the order the worker takes them:
+1. `newest_state` and `plan_booking`, per booking: one burst of changes to a booking becomes
+   one card update and one thread line, routed to the matching subscriptions.
+2. `fold`: more than FOLD_AT new, non-urgent bookings for one channel in one pass are listed
+   in one summary instead of a card each.
+3. `within_budget`: at most MESSAGES_PER_PASS bookings per channel go out in one pass (the
+   summaries that were posted no longer count); the rest wait, and their later changes join
+   them.
+4. `page_calls`: who to page for an urgent change, on which card's thread.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from bot.bookeo.models import Booking
+from bot.relay.changes import (
+    Change,
+    agent_of,
+    diff,
+    is_stale,
+    raw_changed_at,
+    sentence,
+    snapshot,
+)
+from bot.relay.oncall import URGENT_WINDOW, urgent_reason
+from bot.relay.routing import Target, kinds_of, route
+from bot.slack.views.cards import CardOptions, booking_card, card_text
+from bot.slack.views.relay import summary_messages
+from bot.store import InboxItem, Subscription
+
+FOLD_AT = 5  # more new bookings than this for one channel in one pass: one summary
+MESSAGES_PER_PASS = 3  # per channel: about 3 s of Slack's pace
+RESYNC_PREFIX = "resync:"  # the message ids reconciliation gives the changes it found
+
+
+@dataclass(frozen=True)
+class Card:
+    """A booking's card, rendered: what chat.postMessage / chat.update send."""
+
+    blocks: list[dict[str, Any]]
+    text: str
+
+
+@dataclass(frozen=True)
+class BookingPlan:
+    """What to say about one booking in this pass, and to whom."""
+
+    number: str
+    items: list[InboxItem]
+    booking: Booking | None  # None: removed from Bookeo
+    changes: list[Change]  # empty: nothing new to say (a repeat, or an out-of-order copy)
+    new: dict[str, Any] | None  # the state to remember once delivered; None: keep the old one
+    line: str = ""  # the thread line
+    targets: tuple[Target, ...] = ()
+    urgent: str | None = None  # why the first subscription that thinks so counts it urgent
+    card: Card | None = None  # None: no card to post or update (removed, or nobody to tell)
+    stale: bool = False  # older than the state the cards show: ignored
+
+    @property
+    def resynced(self) -> bool:
+        """Only reconciliation brought it: a webhook in the same batch means Bookeo did."""
+        return all(item.message_id.startswith(RESYNC_PREFIX) for item in self.items)
+
+    def channels(self, *, skip: Collection[tuple[str, str]] = ()) -> list[str]:
+        """The channels this plan posts to, but for the (booking, channel) pairs in `skip`."""
+        if not self.changes:
+            return []
+        return [
+            t.subscription.channel_id
+            for t in self.targets
+            if (self.number, t.subscription.channel_id) not in skip
+        ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One channel's new bookings, listed in a few messages instead of a card each."""
+
+    channel: str
+    numbers: tuple[str, ...]
+    messages: list[str]
+
+
+@dataclass(frozen=True)
+class PageCall:
+    team_id: str
+    channel: str  # whose card thread carries the page
+    reason: str
+
+
+def urgent_window(target: Target) -> timedelta:
+    hours = target.subscription.urgent_hours
+    return URGENT_WINDOW if hours is None else timedelta(hours=hours)
+
+
+def newest_state(items: list[InboxItem]) -> Booking | None:
+    """The newest booking state the deliveries carry (by Bookeo's change time, since webhooks
+    of different types arrive in no guaranteed order); None when none carries a usable one
+    (then the booking is read from Bookeo)."""
+    states: list[dict[str, Any]] = []
+    for item in items:
+        if item.domain != "bookings":
+            continue
+        body = json.loads(item.body)
+        if isinstance(body.get("item"), dict):
+            states.append(body["item"])
+    # Latest change first; a tie (Bookeo's times are whole seconds) goes to the canceled
+    # state, since a cancellation is final; then to the latest to arrive (the sort is
+    # stable). Only the winner is validated: a burst brings many states of one booking.
+    ranked = sorted(states, key=lambda s: (raw_changed_at(s), s.get("canceled") is True))
+    for state in reversed(ranked):
+        try:
+            return Booking.model_validate(state)
+        except ValueError:
+            continue
+    return None
+
+
+def plan_booking(
+    number: str,
+    items: list[InboxItem],
+    booking: Booking | None,
+    *,
+    old: dict[str, Any] | None,
+    subscriptions: list[Subscription],
+    categories: dict[str, str],
+    now: datetime,
+    tz: tzinfo,
+) -> BookingPlan:
+    """What to say about one booking (its latest state `booking` against `old`, the state
+    its cards last showed), and to whom."""
+    new = snapshot(booking) if booking is not None else None
+    if is_stale(old, new):
+        return BookingPlan(number, items, booking, [], None, stale=True)
+    changes = diff(old, new, tz=tz, categories=categories)
+    if not changes:  # a repeat of what the cards already show (diff names created too)
+        return BookingPlan(number, items, booking, changes, new)
+    paid_only = all(c.kind in ("paid", "refunded") for c in changes)
+    kinds = kinds_of(
+        [(item.domain, item.type) for item in items],
+        canceled=bool(new and new["canceled"]),
+        paid_only=paid_only,
+    )
+    targets = route(
+        subscriptions,
+        kinds=kinds,
+        product_id=booking.product_id if booking else "",
+        start=booking.start_time if booking else None,
+        now=now,
+        tz=tz,
+    )
+    line = sentence(changes, agent=agent_of(booking, changes), deleted_unclear=booking is None)
+    urgent = [r for t in targets if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
+    card = None
+    if booking is not None and targets:
+        options = CardOptions(tz=tz, categories=categories, show_contacts=False, shareable=False)
+        card = Card(
+            [b.to_dict() for b in booking_card(booking, options)], card_text(booking, options)
+        )
+    return BookingPlan(
+        number,
+        items,
+        booking,
+        changes,
+        new,
+        line=line,
+        targets=tuple(targets),
+        urgent=urgent[0] if urgent else None,
+        card=card,
+    )
+
+
+def fold_candidates(plans: list[BookingPlan]) -> list[tuple[str, str]]:
+    """The (booking, channel) pairs a summary could cover if the channel has no card of the
+    booking yet (the worker looks those up for `fold`)."""
+    return [(plan.number, channel) for plan, channel in _foldable(plans)]
+
+
+def fold(
+    plans: list[BookingPlan], *, uncarded: Collection[tuple[str, str]], tz: tzinfo
+) -> list[Summary]:
+    """The summaries to post: for each channel with more than FOLD_AT of the candidates that
+    have no card there (`uncarded`), one list of them instead of a card each."""
+    fresh: dict[str, list[BookingPlan]] = {}
+    for plan, channel in _foldable(plans):
+        if (plan.number, channel) in uncarded:
+            fresh.setdefault(channel, []).append(plan)
+    summaries = []
+    for channel, many in fresh.items():
+        if len(many) <= FOLD_AT:
+            continue
+        bookings = [p.booking for p in many if p.booking is not None]
+        summaries.append(
+            Summary(channel, tuple(p.number for p in many), summary_messages(bookings, tz))
+        )
+    return summaries
+
+
+def _foldable(plans: list[BookingPlan]) -> Iterator[tuple[BookingPlan, str]]:
+    """New states of bookings that are not urgent (an urgent one gets its card, to be paged
+    on), with each channel they go to."""
+    for plan in plans:
+        if plan.booking is None or plan.urgent is not None:
+            continue
+        for target in plan.targets:
+            yield plan, target.subscription.channel_id
+
+
+def within_budget(
+    plans: list[BookingPlan], *, folded: Collection[tuple[str, str]]
+) -> list[BookingPlan]:
+    """The plans to deliver now: at most a few messages per channel in one pass. The rest
+    stay in the inbox for the next pass, where their later changes join them — under a
+    burst, one card update and one thread line say several changes, and a busy channel
+    does not keep a pass (and every other channel) waiting. Urgent ones always go."""
+    sent: Counter[str] = Counter()
+    now: list[BookingPlan] = []
+    for plan in plans:
+        channels = plan.channels(skip=folded)
+        if plan.urgent is None and any(sent[c] >= MESSAGES_PER_PASS for c in channels):
+            continue
+        sent.update(channels)
+        now.append(plan)
+    return now
+
+
+def page_calls(plan: BookingPlan, now: datetime) -> list[PageCall]:
+    """Where each subscription that counts the change as urgent would page, in order: each
+    workspace's on-call is paged once, on the first of these whose card is there."""
+    calls = []
+    for target in plan.targets:
+        reason = urgent_reason(plan.changes, plan.booking, now, urgent_window(target))
+        if reason is not None:
+            sub = target.subscription
+            calls.append(PageCall(sub.team_id, sub.channel_id, reason))
+    return calls
