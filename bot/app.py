@@ -27,6 +27,8 @@ from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
 from bot.ops import Access
+from bot.ops.channels import ChannelOps
+from bot.ops.lookups import Lookups
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
 from bot.relay.pacing import ChannelPacer
@@ -221,18 +223,36 @@ def build_app(
         lost=lambda since: bot.resync_soon(since),
     )
     indexer = CustomerIndexer(bookeo, store, clock)
+    lookup = Lookup(bookeo, store, indexer, clock)
+    access = Access(store, clock, settings.bot_admins)
     deps = Deps(
         settings=settings,
         bookeo=bookeo,
         store=store,
         catalog=catalog,
-        lookup=Lookup(bookeo, store, indexer, clock),
+        lookup=lookup,
         indexer=indexer,
         clock=clock,
         tz=settings.timezone,
         on_sandbox=sandbox is not None,
         background=Background(),
-        access=Access(store, clock, settings.bot_admins),
+        access=access,
+        channels=ChannelOps(
+            store=store,
+            bookeo=bookeo,
+            catalog=catalog,
+            access=access,
+            clock=clock,
+            intake_counts=intake.counts,
+        ),
+        lookups=Lookups(
+            bookeo=bookeo,
+            catalog=catalog,
+            lookup=lookup,
+            access=access,
+            clock=clock,
+            tz=settings.timezone,
+        ),
         delivery=delivery,
         intake=intake,
         metrics=metrics,
