@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from datetime import time
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.permissions import Role
+from bot.permissions import Permission, Role
 from bot.slack.commands.parser import (
     CustomerLookup,
     Find,
@@ -28,7 +29,8 @@ from bot.slack.commands.parser import (
     _words,
     parse_clock,
 )
-from bot.slack.commands.registry import SUBCOMMANDS, parse
+from bot.slack.commands.registry import BY_NAME, SUBCOMMANDS, parse, resolve
+from bot.slack.views.lists import help_blocks
 
 words = st.sampled_from(
     [s.name for s in SUBCOMMANDS] + ["", "#12", "<@U1|x>", "staff", "3", "days"]
@@ -184,3 +186,61 @@ def test_parse_clock_never_raises(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="\"'\\"), max_size=80))
 def test_the_fast_split_is_shlex_for_text_without_quotes(text: str) -> None:
     assert _words(text) == shlex.split(text)
+
+
+# -- the registry ---------------------------------------------------------------------------
+
+
+def _as_slack_sends(example: str) -> str:
+    """What Slack sends for an example typed by a person: with should_escape, a mention
+    arrives as `<@U…|name>`."""
+    return example.removeprefix("/bookeo ").replace("@sam", "<@U0SAM|sam>")
+
+
+def test_subcommand_names_are_unique_and_lead_their_usage() -> None:
+    names = [s.name for s in SUBCOMMANDS]
+    assert len(names) == len(set(names))
+    for subcommand in SUBCOMMANDS:
+        assert subcommand.usage.split()[0] == subcommand.name
+        assert subcommand.summary and subcommand.example.startswith(f"/bookeo {subcommand.name}")
+
+
+@pytest.mark.parametrize("subcommand", SUBCOMMANDS, ids=lambda s: s.name)
+def test_every_example_parses_to_its_own_subcommand(subcommand) -> None:
+    resolved, request = resolve(_as_slack_sends(subcommand.example))
+    assert resolved is subcommand
+    assert isinstance(request, Request)
+    assert subcommand.ack_text(request).strip()
+
+
+def test_help_lists_every_subcommand_with_its_usage() -> None:
+    shown = json.dumps([b.to_dict() for b in help_blocks(Role.STAFF, SUBCOMMANDS)])
+    for subcommand in SUBCOMMANDS:
+        assert json.dumps(f"`/bookeo {subcommand.usage}` — {subcommand.summary}")[1:-1] in shown
+
+
+def test_a_usage_error_carries_the_usage_line_of_its_subcommand() -> None:
+    with pytest.raises(UsageError) as raised:
+        parse("payments")
+    assert raised.value.usage == "/bookeo payments <booking>"
+
+
+def test_what_each_subcommand_requires() -> None:
+    def needs(text: str) -> Permission | None:
+        subcommand, request = resolve(text)
+        return subcommand.permission_for(request)
+
+    assert needs("find 1234") is Permission.LOOKUP
+    assert needs("role <@U1> staff") is Permission.MANAGE_ROLES
+    for text in ("subscribe", "unsubscribe", "oncall <@U1>", "digest 08:00", "remind off"):
+        assert needs(text) is Permission.MANAGE_CHANNELS, text
+    for text in ("oncall", "digest", "remind"):  # showing a setting is for anyone
+        assert needs(text) is None, text
+    modals = {s.name for s in SUBCOMMANDS if s.opens_modal}
+    assert modals == {"new", "edit", "cancel", "pay"}
+    assert {BY_NAME[m].requires for m in modals} == {
+        Permission.CREATE,
+        Permission.EDIT,
+        Permission.CANCEL,
+        Permission.PAY,
+    }

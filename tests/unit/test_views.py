@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from bot.bookeo.models import Booking, PaymentMethod
 from bot.permissions import Role
 from bot.roster import SlotGroup, group_by_slot
-from bot.slack.views.cards import CardOptions, booking_card
 from bot.slack.commands.registry import SUBCOMMANDS
+from bot.slack.views.cards import CardOptions, booking_card
 from bot.slack.views.lists import help_blocks, payments_view, pick_list, roster_messages
 from bot.slack.views.modals import ModalMeta, cancel_view, pay_view
 
