@@ -244,3 +244,22 @@ def test_what_each_subcommand_requires() -> None:
         Permission.CANCEL,
         Permission.PAY,
     }
+
+
+def test_parse_with_knows_only_the_grammar_it_is_given() -> None:
+    from dataclasses import dataclass
+
+    from bot.slack.commands.parser import Status, no_arguments, parse_with
+
+    @dataclass(frozen=True)
+    class Ping:
+        usage: str = "ping"
+        parse = staticmethod(no_arguments(Status))
+
+    assert parse_with("ping", {"ping": Ping()}) == ("ping", Status())
+    assert parse_with("1234", {"ping": Ping()}) == ("find", Find("1234"))
+    with pytest.raises(UsageError) as raised:
+        parse_with("ping now", {"ping": Ping()})
+    assert raised.value.usage == "/bookeo ping"
+    with pytest.raises(UsageError, match="I don't know `today`"):
+        parse_with("today", {"ping": Ping()})

@@ -18,6 +18,9 @@ from bot.permissions import Role
 MAX_DAYS = 31
 _BOOKING = re.compile(r"\A#?(\d[\d-]{0,31})\Z")  # Bookeo numbers are numeric-looking
 _MENTION = re.compile(r"\A<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
+_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
+KINDS = ("created", "changed", "canceled", "payments")
+_QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
 _QUOTING = frozenset("\"'\\")
 _SHELL_SPACE = re.compile(r"[ \t\r\n]+")  # what shlex splits on (str.split takes more)
 
@@ -167,13 +170,6 @@ class SetReminder(Request):
     @property
     def changes(self) -> bool:
         return self.off or self.minutes is not None
-
-
-_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
-
-
-KINDS = ("created", "changed", "canceled", "payments")
-_QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
 
 
 ArgumentParser = Callable[[str, list[str]], Request]  # (subcommand name, words after it)
