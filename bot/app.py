@@ -31,6 +31,8 @@ from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
 from bot.ops import Access
+from bot.ops.channels import ChannelOps
+from bot.ops.lookups import Lookups
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
 from bot.relay.notify import AdminNotifier
@@ -155,22 +157,14 @@ def build_app(
         background=background,
         notifier=notifier,
     )
-    # -- what listeners get (each slice adds its own operations here) ------------------------
-    indexer = CustomerIndexer(bookeo, store, clock)
-    deps = Deps(
-        settings=settings,
-        bookeo=bookeo,
+    deps = _deps(
+        settings,
+        backend,
         store=store,
         catalog=catalog,
-        lookup=Lookup(bookeo, store, indexer, clock),
-        indexer=indexer,
         clock=clock,
-        tz=settings.timezone,
-        on_sandbox=backend.sandbox is not None,
         background=background,
-        access=Access(store, clock, settings.bot_admins),
-        delivery=relay.delivery,
-        intake=relay.intake,
+        relay=relay,
         metrics=metrics,
     )
     bolt = _bolt(settings, slack)
@@ -265,4 +259,54 @@ def _bolt(settings: Settings, slack: AsyncWebClient) -> AsyncApp:
         # on every answer, and far more under load (bench: ack latency).
         process_before_response=True,
         logger=logging.getLogger("bot.bolt"),
+    )
+
+
+def _deps(
+    settings: Settings,
+    backend: BookeoBackend,
+    *,
+    store: Store,
+    catalog: Catalog,
+    clock: Clock,
+    background: Background,
+    relay: Relay,
+    metrics: Metrics,
+) -> Deps:
+    """What listeners get: the operations, and the parts they still read directly."""
+    bookeo = backend.client
+    indexer = CustomerIndexer(bookeo, store, clock)
+    lookup = Lookup(bookeo, store, indexer, clock)
+    access = Access(store, clock, settings.bot_admins)
+    return Deps(
+        settings=settings,
+        bookeo=bookeo,
+        store=store,
+        catalog=catalog,
+        lookup=lookup,
+        indexer=indexer,
+        clock=clock,
+        tz=settings.timezone,
+        on_sandbox=backend.sandbox is not None,
+        background=background,
+        access=access,
+        channels=ChannelOps(
+            store=store,
+            bookeo=bookeo,
+            catalog=catalog,
+            access=access,
+            clock=clock,
+            intake_counts=relay.intake.counts,
+        ),
+        lookups=Lookups(
+            bookeo=bookeo,
+            catalog=catalog,
+            lookup=lookup,
+            access=access,
+            clock=clock,
+            tz=settings.timezone,
+        ),
+        delivery=relay.delivery,
+        intake=relay.intake,
+        metrics=metrics,
     )

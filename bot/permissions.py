@@ -35,6 +35,9 @@ class Permission(StrEnum):
     PAY = "pay"
     REFUND = "refund"
     MANAGE_ROLES = "manage_roles"
+    # A channel's settings: subscriptions, digests, reminders and who is on call. Admins hold
+    # both today, but granting one is not granting the other.
+    MANAGE_CHANNELS = "manage_channels"
     SEE_CONTACTS = "see_contacts"
 
 
@@ -47,6 +50,7 @@ REQUIRED: dict[Permission, Role] = {
     Permission.PAY: Role.CASHIER,
     Permission.REFUND: Role.CASHIER,
     Permission.MANAGE_ROLES: Role.ADMIN,
+    Permission.MANAGE_CHANNELS: Role.ADMIN,
 }
 
 # Anyone in the workspace can look bookings up; writes need a role granted by an admin.

@@ -60,6 +60,17 @@ def test_every_manifest_command_and_event_has_a_listener_and_back(manifest: dict
         assert manifest["settings"]["interactivity"]["message_menu_options_url"]
 
 
+def test_the_usage_hint_names_registered_subcommands_that_parse(manifest: dict) -> None:
+    from bot.slack.commands.registry import BY_NAME, resolve
+
+    [bookeo] = manifest["features"]["slash_commands"]
+    hints = [h.strip() for h in bookeo["usage_hint"].strip("[]").split("|")]
+    assert hints
+    for hint in hints:
+        subcommand, _ = resolve(hint)  # parses as Slack would send it
+        assert subcommand is BY_NAME[hint.split()[0]], hint
+
+
 def test_interactivity_and_options_point_at_the_one_endpoint(manifest: dict) -> None:
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True

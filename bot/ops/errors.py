@@ -13,3 +13,13 @@ class UserFacingError(Exception):
 
 class PermissionDenied(UserFacingError):
     """The actor's role does not allow what they asked (already audited when raised)."""
+
+
+class NotInChannel(UserFacingError):
+    """The bot cannot post in the channel a setting is for (it was not invited there)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            ":wave: I'm not in this channel, so I can't post here. Invite me with "
+            "`/invite @Bookeo`, then run the command again."
+        )

@@ -15,6 +15,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.lookup import CustomerIndexer, Lookup
 from bot.ops import Access
+from bot.ops.channels import ChannelOps
+from bot.ops.lookups import Lookups
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -36,6 +38,8 @@ class Deps:
     on_sandbox: bool
     background: Background
     access: Access
+    channels: ChannelOps
+    lookups: Lookups
     delivery: Delivery | None = None
     intake: Intake | None = None
     metrics: Metrics | None = None

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.bookeo import BookeoError
-from bot.permissions import Permission, allows
-from bot.roster import fetch_roster
+from bot.ops import Actor
+from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import after_ack, user_message
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.modals.common import field
 from bot.slack.modals.create import open_create
-from bot.slack.permissions import role_of
 from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions, booking_card
 from bot.slack.views.home import find_view, home_view
 from bot.slack.views.lists import pick_list
 from bot.slack.views.modals import ModalMeta, message_view, modal
 
-log = logging.getLogger("bot.slack.home")
+DAY_LABELS = ("Today", "Tomorrow")
 
 
 async def on_home_opened(
-    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
+    event: dict[str, Any], client: AsyncWebClient, deps: Deps, actor: Actor
 ) -> None:
     if event.get("tab") not in (None, "home"):
         return
@@ -37,42 +33,37 @@ async def on_home_opened(
         deps,
         client,
         {"user": {"id": event["user"]}},
-        _publish_home(event, body, client, deps),
+        _publish_home(actor, client, deps),
         name="home",
     )
 
 
-async def _publish_home(
-    event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, deps: Deps
-) -> None:
-    user = event["user"]
-    team = body.get("team_id") or ""
-    role = await role_of(deps, team, user)
-    today = deps.today()
-    days = []
-    error = None
-    try:
-        products = await deps.catalog.products()
-        for offset, label in ((0, "Today"), (1, "Tomorrow")):
-            day = today + timedelta(days=offset)
-            groups = await fetch_roster(deps.bookeo, products, first_day=day, days=1, tz=deps.tz)
-            days.append((f"{label} · {day:%a %d %b}", groups))
-    except BookeoError as failure:
-        error = user_message(failure)
+async def _publish_home(actor: Actor, client: AsyncWebClient, deps: Deps) -> None:
+    home = await deps.lookups.home(actor)
+    days = [
+        (f"{label} · {roster.first_day:%a %d %b}", roster.groups)
+        for label, roster in zip(DAY_LABELS, home.days, strict=False)
+    ]
+    error = user_message(home.error) if home.error is not None else None
     await client.views_publish(
-        user_id=user,
-        view=home_view(role=role, days=days, tz=deps.tz, on_sandbox=deps.on_sandbox, error=error),
+        user_id=actor.user_id,
+        view=home_view(
+            role=actor.role, days=days, tz=deps.tz, on_sandbox=deps.on_sandbox, error=error
+        ),
     )
 
 
-async def on_new(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def on_new(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, actor: Actor
+) -> None:
     await ack()
+    # The modal entry points take `actor=` once the booking-ops branch lands.
     work = open_create(
         client,
         deps,
         trigger_id=body["trigger_id"],
-        team_id=body["user"].get("team_id", ""),
-        user_id=body["user"]["id"],
+        team_id=actor.team_id,
+        user_id=actor.user_id,
         meta=ModalMeta(),
     )
     after_ack(deps, client, body, work, name="home new")
@@ -85,7 +76,12 @@ async def on_find(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, d
 
 
 async def on_find_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
     query = (field(view, B.QUERY) or "").strip()
     if not query:
@@ -95,16 +91,13 @@ async def on_find_submit(
         response_action="update",
         view=message_view("Find a booking", f":mag: Looking up {escape(query)}…"),
     )
-    after_ack(deps, client, body, _find(query, body, view["id"], client, deps), name="find")
+    work = _find(query, actor, view["id"], client, deps)
+    after_ack(deps, client, body, work, name="find")
 
 
-async def _find(
-    query: str, body: dict[str, Any], view_id: str, client: AsyncWebClient, deps: Deps
-) -> None:
-    team, user = body["team"]["id"], body["user"]["id"]
-    role = await role_of(deps, team, user)
+async def _find(query: str, actor: Actor, view_id: str, client: AsyncWebClient, deps: Deps) -> None:
     try:
-        result = await deps.lookup.find(query, today=deps.today())
+        result = await deps.lookups.find(actor, query)
     except Exception as error:
         await client.views_update(
             view_id=view_id, view=message_view("Find a booking", user_message(error))
@@ -118,7 +111,7 @@ async def _find(
             tz=deps.tz,
             categories=categories,
             actions=False,
-            show_contacts=allows(role, Permission.SEE_CONTACTS),
+            show_contacts=actor.may(Permission.SEE_CONTACTS),
         )
         shown = modal(
             callback_id=Callback.FIND_RESULT,

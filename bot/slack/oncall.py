@@ -8,39 +8,46 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ops import Actor
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, after_ack
 
 
 async def on_acknowledge(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
     await ack()
-    after_ack(deps, client, body, _acknowledge(body, respond, client, deps), name="oncall ack")
+    work = _acknowledge(_page_id(body), actor, respond, client, deps)
+    after_ack(deps, client, body, work, name="oncall ack")
+
+
+def _page_id(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value") or "")
 
 
 async def _acknowledge(
-    body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    value: str, actor: Actor, respond: AsyncRespond, client: AsyncWebClient, deps: Deps
 ) -> None:
-    user = body["user"]["id"]
-    value = str((body.get("actions") or [{}])[0].get("value") or "")
     if not value.isdigit():
         raise UserFacingError("This page is not known any more.")
-    now = deps.clock.now()
-    page = await deps.store.oncall.acknowledge(int(value), by=user, at=now)
-    if page is None:
-        raise UserFacingError("This page is not known any more.")
-    if page.acked_by != user or page.acked_at != now:
+    done = await deps.channels.oncall.acknowledge(actor, int(value))
+    page = done.page
+    if not done.first:
         await respond(
             replace_original=True,
             text=f":white_check_mark: Already acknowledged by <@{page.acked_by}>.",
         )
         return
-    at = now.astimezone(deps.tz)
+    at = (page.acked_at or deps.clock.now()).astimezone(deps.tz)
     await client.chat_postMessage(
         channel=page.channel_id,
         thread_ts=page.card_ts,
-        text=f":white_check_mark: Acknowledged by <@{user}> at {at:%H:%M}.",
+        text=f":white_check_mark: Acknowledged by <@{actor.user_id}> at {at:%H:%M}.",
     )
     await respond(
         replace_original=True,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from bot.app import BotApp
 from bot.bookeo.webhooks import compute_signature
 from bot.sandbox import Sandbox
-from bot.slack.commands.parser import SUBCOMMANDS
+from bot.slack.commands.registry import SUBCOMMANDS
 from bot.slack.ids import Action
 from tests.conftest import ADMIN, VIEWER
 from tests.fakes.slack_api import FakeSlackAPI

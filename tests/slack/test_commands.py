@@ -286,3 +286,40 @@ async def test_hostile_text_always_gets_an_answer(
     await bot.deps.background.drain()
     for reply in fake_slack.responses[token]:
         assert "Traceback" not in texts(reply) and "Something went wrong" not in texts(reply)
+
+
+async def test_requires_lets_the_allowed_through_and_audits_a_denial(bot: BotApp) -> None:
+    from bot.ops import Actor, PermissionDenied
+    from bot.permissions import Permission, Role
+    from bot.slack import requires
+    from tests.fakes.slack_requests import TEAM
+
+    acked, ran = [], []
+
+    async def ack() -> None:
+        acked.append(True)
+
+    async def next_() -> None:
+        ran.append(True)
+
+    check = requires(Permission.MANAGE_CHANNELS)
+    admin = {"actor": Actor(TEAM, ADMIN, Role.ADMIN), "deps": bot.deps}
+    await check(ack=ack, context=admin, next=next_)
+    assert (acked, ran) == ([], [True])
+    staff = {"actor": Actor(TEAM, STAFF, Role.STAFF), "deps": bot.deps}
+    with pytest.raises(PermissionDenied, match="You need the \\*admin\\* role"):
+        await check(ack=ack, context=staff, next=next_)
+    assert (acked, ran) == ([True], [True])  # acknowledged, not run
+    audit = await bot.deps.store.audit_log()
+    assert [(a.user_id, a.action, a.outcome) for a in audit] == [
+        (STAFF, "manage_channels", "denied")
+    ]
+
+
+async def test_a_subscription_denial_is_audited_as_manage_channels(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    [denied] = await run(bot, fake_slack, "subscribe", user=STAFF, token="sub")
+    assert "You need the *admin* role to manage channels" in denied["text"]
+    audit = await bot.deps.store.audit_log()
+    assert [(a.action, a.outcome) for a in audit] == [("manage_channels", "denied")]

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 from datetime import time
-from typing import get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.permissions import Role
+from bot.permissions import Permission, Role
 from bot.slack.commands.parser import (
-    SUBCOMMANDS,
     CustomerLookup,
     Find,
     Help,
     ListRoles,
     New,
     OnBooking,
-    Parsed,
+    Request,
     Roster,
     SetDigest,
     SetReminder,
@@ -28,9 +27,10 @@ from bot.slack.commands.parser import (
     Unsubscribe,
     UsageError,
     _words,
-    parse,
     parse_clock,
 )
+from bot.slack.commands.registry import BY_NAME, SUBCOMMANDS, parse, resolve
+from bot.slack.views.lists import help_blocks
 
 words = st.sampled_from(
     [s.name for s in SUBCOMMANDS] + ["", "#12", "<@U1|x>", "staff", "3", "days"]
@@ -53,7 +53,7 @@ def test_any_text_parses_or_says_what_is_wrong(text: str) -> None:
         assert len(outcome.message) < 300
         assert outcome.usage is None or outcome.usage.startswith("/bookeo ")
     else:
-        assert isinstance(outcome, get_args(Parsed))
+        assert isinstance(outcome, Request)
 
 
 @pytest.mark.parametrize(
@@ -186,3 +186,80 @@ def test_parse_clock_never_raises(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="\"'\\"), max_size=80))
 def test_the_fast_split_is_shlex_for_text_without_quotes(text: str) -> None:
     assert _words(text) == shlex.split(text)
+
+
+# -- the registry ---------------------------------------------------------------------------
+
+
+def _as_slack_sends(example: str) -> str:
+    """What Slack sends for an example typed by a person: with should_escape, a mention
+    arrives as `<@U…|name>`."""
+    return example.removeprefix("/bookeo ").replace("@sam", "<@U0SAM|sam>")
+
+
+def test_subcommand_names_are_unique_and_lead_their_usage() -> None:
+    names = [s.name for s in SUBCOMMANDS]
+    assert len(names) == len(set(names))
+    for subcommand in SUBCOMMANDS:
+        assert subcommand.usage.split()[0] == subcommand.name
+        assert subcommand.summary and subcommand.example.startswith(f"/bookeo {subcommand.name}")
+
+
+@pytest.mark.parametrize("subcommand", SUBCOMMANDS, ids=lambda s: s.name)
+def test_every_example_parses_to_its_own_subcommand(subcommand) -> None:
+    resolved, request = resolve(_as_slack_sends(subcommand.example))
+    assert resolved is subcommand
+    assert isinstance(request, Request)
+    assert subcommand.ack_text(request).strip()
+
+
+def test_help_lists_every_subcommand_with_its_usage() -> None:
+    shown = json.dumps([b.to_dict() for b in help_blocks(Role.STAFF, SUBCOMMANDS)])
+    for subcommand in SUBCOMMANDS:
+        assert json.dumps(f"`/bookeo {subcommand.usage}` — {subcommand.summary}")[1:-1] in shown
+
+
+def test_a_usage_error_carries_the_usage_line_of_its_subcommand() -> None:
+    with pytest.raises(UsageError) as raised:
+        parse("payments")
+    assert raised.value.usage == "/bookeo payments <booking>"
+
+
+def test_what_each_subcommand_requires() -> None:
+    def needs(text: str) -> Permission | None:
+        subcommand, request = resolve(text)
+        return subcommand.permission_for(request)
+
+    assert needs("find 1234") is Permission.LOOKUP
+    assert needs("role <@U1> staff") is Permission.MANAGE_ROLES
+    for text in ("subscribe", "unsubscribe", "oncall <@U1>", "digest 08:00", "remind off"):
+        assert needs(text) is Permission.MANAGE_CHANNELS, text
+    for text in ("oncall", "digest", "remind"):  # showing a setting is for anyone
+        assert needs(text) is None, text
+    modals = {s.name for s in SUBCOMMANDS if s.opens_modal}
+    assert modals == {"new", "edit", "cancel", "pay"}
+    assert {BY_NAME[m].requires for m in modals} == {
+        Permission.CREATE,
+        Permission.EDIT,
+        Permission.CANCEL,
+        Permission.PAY,
+    }
+
+
+def test_parse_with_knows_only_the_grammar_it_is_given() -> None:
+    from dataclasses import dataclass
+
+    from bot.slack.commands.parser import Status, no_arguments, parse_with
+
+    @dataclass(frozen=True)
+    class Ping:
+        usage: str = "ping"
+        parse = staticmethod(no_arguments(Status))
+
+    assert parse_with("ping", {"ping": Ping()}) == ("ping", Status())
+    assert parse_with("1234", {"ping": Ping()}) == ("find", Find("1234"))
+    with pytest.raises(UsageError) as raised:
+        parse_with("ping now", {"ping": Ping()})
+    assert raised.value.usage == "/bookeo ping"
+    with pytest.raises(UsageError, match="I don't know `today`"):
+        parse_with("today", {"ping": Ping()})

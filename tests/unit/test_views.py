@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.bookeo.models import Booking, PaymentMethod
 from bot.permissions import Role
 from bot.roster import SlotGroup, group_by_slot
+from bot.slack.commands.registry import SUBCOMMANDS
 from bot.slack.views.cards import CardOptions, booking_card
 from bot.slack.views.lists import help_blocks, payments_view, pick_list, roster_messages
 from bot.slack.views.modals import ModalMeta, cancel_view, pay_view
@@ -159,7 +160,7 @@ def test_groups_take_seats_from_slots_and_skip_canceled() -> None:
 def test_lists_and_modals_validate() -> None:
     booking = make_booking("1234", "Ada", "Kayak", 2)
     check(pick_list([booking] * 10, query="ada", tz=TZ, truncated=True))
-    check(help_blocks(Role.ADMIN))
+    check(help_blocks(Role.ADMIN, SUBCOMMANDS))
     from bot.bookeo.models import Payment
 
     payments = [

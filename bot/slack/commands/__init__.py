@@ -1,1 +1,3 @@
-"""The `/bookeo` slash command: parser (pure) and handlers."""
+"""The `/bookeo` slash command: the registry of subcommands (`registry`), their pure argument
+parsers (`parser`), the listener (`handlers`), and one runner module per family (`lookups`,
+`bookings`, `roles`, `relay`, `timed_posts`) that calls an operation and renders its result."""

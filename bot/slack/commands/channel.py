@@ -1,30 +1,32 @@
 """Saying a channel setting out loud in that channel — which is also how the bot learns
-whether it may post there."""
+whether it may post there (the operation undoes the setting when it may not)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.errors import UserFacingError
+from bot.ops.errors import NotInChannel
 
 NOT_THERE = frozenset({"not_in_channel", "channel_not_found"})
+T = TypeVar("T")
 
 
-async def announce(
-    client: AsyncWebClient, channel: str, text: str, *, undo: Callable[[], Awaitable[object]]
-) -> None:
-    """Post `text` in `channel`; when the bot is not there, `undo()` the setting and tell the
-    person how to invite it."""
-    try:
-        await client.chat_postMessage(channel=channel, text=text)
-    except SlackApiError as error:
-        if error.response.get("error") in NOT_THERE:
-            await undo()
-            raise UserFacingError(
-                ":wave: I'm not in this channel, so I can't post here. Invite me with "
-                "`/invite @Bookeo`, then run the command again."
-            ) from None
-        raise
+def announcer(
+    client: AsyncWebClient, channel: str, words: Callable[[T], str]
+) -> Callable[[T], Awaitable[None]]:
+    """What an operation calls to announce a new setting: posts `words(setting)` in
+    `channel`, or raises `NotInChannel` when the bot is not there."""
+
+    async def announce(setting: T) -> None:
+        try:
+            await client.chat_postMessage(channel=channel, text=words(setting))
+        except SlackApiError as error:
+            if error.response.get("error") in NOT_THERE:
+                raise NotInChannel() from None
+            raise
+
+    return announce

@@ -1,21 +1,26 @@
 """`/bookeo …` text → a typed request, or a `UsageError` that says what was wrong.
 
-Pure: no Slack, no Bookeo. The registry `SUBCOMMANDS` drives both parsing and `/bookeo help`.
+Pure: no Slack, no Bookeo. Each subcommand's argument parser is here; which name calls which
+parser is the registry's (`bot.slack.commands.registry`), handed to `parse_with`.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
+from typing import Protocol, TypeVar
 
 from bot.permissions import Role
 
 MAX_DAYS = 31
 _BOOKING = re.compile(r"\A#?(\d[\d-]{0,31})\Z")  # Bookeo numbers are numeric-looking
 _MENTION = re.compile(r"\A<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
+_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
+KINDS = ("created", "changed", "canceled", "payments")
+_QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
 _QUOTING = frozenset("\"'\\")
 _SHELL_SPACE = re.compile(r"[ \t\r\n]+")  # what shlex splits on (str.split takes more)
 
@@ -33,7 +38,8 @@ def _words(text: str) -> list[str]:
 
 
 class UsageError(ValueError):
-    """Bad input, with the usage line of the subcommand involved."""
+    """Bad input, with the usage line of the subcommand involved (`parse_with` adds it when
+    an argument parser raised without one)."""
 
     def __init__(self, message: str, usage: str | None = None) -> None:
         super().__init__(message)
@@ -41,18 +47,32 @@ class UsageError(ValueError):
         self.usage = usage
 
 
+class Request:
+    """What a subcommand was asked to do, its arguments read (one subclass per request)."""
+
+
+R = TypeVar("R", bound="Request")
+
+
+class Changing(Protocol):
+    @property
+    def changes(self) -> bool:
+        """Whether the request changes a setting (or only shows it)."""
+        ...
+
+
 @dataclass(frozen=True)
-class Help:
+class Help(Request):
     pass
 
 
 @dataclass(frozen=True)
-class Find:
+class Find(Request):
     query: str
 
 
 @dataclass(frozen=True)
-class Roster:
+class Roster(Request):
     """Bookings starting on `days` days from `offset` days after today."""
 
     label: str
@@ -62,12 +82,12 @@ class Roster:
 
 
 @dataclass(frozen=True)
-class New:
+class New(Request):
     product: str | None = None
 
 
 @dataclass(frozen=True)
-class OnBooking:
+class OnBooking(Request):
     """A subcommand about one booking: edit, cancel, pay, payments."""
 
     verb: str
@@ -75,23 +95,23 @@ class OnBooking:
 
 
 @dataclass(frozen=True)
-class CustomerLookup:
+class CustomerLookup(Request):
     query: str  # a booking number or an email address
 
 
 @dataclass(frozen=True)
-class SetRole:
+class SetRole(Request):
     user_id: str
     role: Role
 
 
 @dataclass(frozen=True)
-class ListRoles:
+class ListRoles(Request):
     pass
 
 
 @dataclass(frozen=True)
-class Subscribe:
+class Subscribe(Request):
     kinds: frozenset[str]
     product: str | None = None
     within_hours: int | None = None
@@ -101,27 +121,31 @@ class Subscribe:
 
 
 @dataclass(frozen=True)
-class Unsubscribe:
+class Unsubscribe(Request):
     subscription_id: int | None = None  # None: every subscription of the channel
 
 
 @dataclass(frozen=True)
-class ListSubscriptions:
+class ListSubscriptions(Request):
     pass
 
 
 @dataclass(frozen=True)
-class Status:
+class Status(Request):
     pass
 
 
 @dataclass(frozen=True)
-class OnCall:
+class OnCall(Request):
     target: str | None = None  # None: show who is on call
 
+    @property
+    def changes(self) -> bool:
+        return self.target is not None
+
 
 @dataclass(frozen=True)
-class SetDigest:
+class SetDigest(Request):
     """`digest 08:00 …`: today's roster at that local time; `off=True` stops it; neither
     time nor off: show this channel's."""
 
@@ -130,164 +154,81 @@ class SetDigest:
     always: bool = False
     off: bool = False
 
+    @property
+    def changes(self) -> bool:
+        return self.off or self.at is not None
+
 
 @dataclass(frozen=True)
-class SetReminder:
+class SetReminder(Request):
     """`remind 30m …`: a note that many minutes before each slot; `off=True` stops them."""
 
     minutes: int | None = None
     product: str | None = None
     off: bool = False
 
-
-_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
-
-
-Parsed = (
-    Help
-    | Find
-    | Roster
-    | New
-    | OnBooking
-    | CustomerLookup
-    | SetRole
-    | ListRoles
-    | Subscribe
-    | Unsubscribe
-    | ListSubscriptions
-    | Status
-    | OnCall
-    | SetDigest
-    | SetReminder
-)
-KINDS = ("created", "changed", "canceled", "payments")
-_QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
+    @property
+    def changes(self) -> bool:
+        return self.off or self.minutes is not None
 
 
-@dataclass(frozen=True)
-class Subcommand:
-    name: str
-    usage: str
-    summary: str
-    example: str
+ArgumentParser = Callable[[str, list[str]], Request]  # (subcommand name, words after it)
 
 
-SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand(
-        "find",
-        "find <booking number | name | email | phone>",
-        "look a booking up (also just `/bookeo 1234`)",
-        "/bookeo find ada@example.com",
-    ),
-    Subcommand("today", "today [product]", "today's schedule, by slot", "/bookeo today kayak"),
-    Subcommand("tomorrow", "tomorrow [product]", "tomorrow's schedule", "/bookeo tomorrow"),
-    Subcommand(
-        "upcoming",
-        "upcoming [N days] [product]",
-        f"the next N days (default 7, at most {MAX_DAYS})",
-        "/bookeo upcoming 3 days walking",
-    ),
-    Subcommand("new", "new [product]", "create a booking", "/bookeo new Sunset Kayak"),
-    Subcommand("edit", "edit <booking>", "move, resize or annotate a booking", "/bookeo edit 1234"),
-    Subcommand("cancel", "cancel <booking>", "cancel a booking", "/bookeo cancel 1234"),
-    Subcommand("pay", "pay <booking>", "record a payment or refund", "/bookeo pay 1234"),
-    Subcommand(
-        "payments",
-        "payments <booking>",
-        "payments received and the balance due",
-        "/bookeo payments 1234",
-    ),
-    Subcommand(
-        "customer",
-        "customer <booking | email>",
-        "a customer and their bookings",
-        "/bookeo customer 1234",
-    ),
-    Subcommand(
-        "role",
-        "role @user viewer|staff|cashier|admin",
-        "set someone's role (admins)",
-        "/bookeo role @sam cashier",
-    ),
-    Subcommand("roles", "roles", "who has which role", "/bookeo roles"),
-    Subcommand(
-        "subscribe",
-        'subscribe [created,changed,canceled,payments] [product:"…"] '
-        "[within:48h] [quiet:22:00-07:00] [broadcast:off] [urgent:6h|off]",
-        "post booking changes in this channel (admins)",
-        '/bookeo subscribe created,canceled product:"Sunset Kayak" within:48h',
-    ),
-    Subcommand(
-        "unsubscribe", "unsubscribe [all | ID]", "stop them (admins)", "/bookeo unsubscribe"
-    ),
-    Subcommand("subscriptions", "subscriptions", "what this channel gets", "/bookeo subscriptions"),
-    Subcommand("status", "status", "the relay: last delivery, backlog, webhooks", "/bookeo status"),
-    Subcommand(
-        "oncall",
-        "oncall [@user | @group]",
-        "who is paged for urgent changes (admins set it)",
-        "/bookeo oncall @sam",
-    ),
-    Subcommand(
-        "digest",
-        'digest HH:MM [product:"…"] [always] | off',
-        "today's roster in this channel each morning (admins)",
-        '/bookeo digest 08:00 product:"Sunset Kayak"',
-    ),
-    Subcommand(
-        "remind",
-        'remind 30m [product:"…"] | off',
-        "a note in this channel before each slot starts (admins)",
-        "/bookeo remind 30m",
-    ),
-    Subcommand("help", "help", "this list", "/bookeo help"),
-)
-_BY_NAME = {s.name: s for s in SUBCOMMANDS}
+class Grammar(Protocol):
+    """What `parse_with` needs of a subcommand: its usage line and its argument parser."""
+
+    @property
+    def usage(self) -> str: ...
+
+    @property
+    def parse(self) -> ArgumentParser: ...
 
 
-def usage_of(name: str) -> str:
-    return f"/bookeo {_BY_NAME[name].usage}"
-
-
-def parse(text: str) -> Parsed:
-    """Parse the text after `/bookeo`."""
+def parse_with(text: str, grammar: Mapping[str, Grammar]) -> tuple[str, Request]:
+    """Parse the text after `/bookeo`: the subcommand's name and its request. Nothing (or
+    `help`, `-h`, `?`) is `help`; a bare booking number is `find`."""
     text = " ".join(text.replace("\u00a0", " ").split())
-    if not text:
-        return Help()
-    words = _words(text)
+    words = _words(text) if text else []
     if not words:
-        return Help()
+        return "help", Help()
     head, rest = words[0].lower(), words[1:]
     if head in ("help", "-h", "--help", "?"):
-        return Help()
-    if head not in _BY_NAME:
+        return "help", Help()
+    if head not in grammar:
         if _BOOKING.match(words[0]) and words[0].lstrip("#").isdigit() and not rest:
-            return Find(words[0].lstrip("#"))
+            return "find", Find(words[0].lstrip("#"))
         hint = f" Did you mean `/bookeo find {text}`?" if not head.isdigit() else ""
         raise UsageError(f"I don't know `{clip_word(words[0])}`.{hint}")
-    return _PARSERS[head](head, rest)
+    subcommand = grammar[head]
+    try:
+        return head, subcommand.parse(head, rest)
+    except UsageError as error:
+        if error.usage is None:
+            error.usage = f"/bookeo {subcommand.usage}"
+        raise
 
 
 def clip_word(word: str) -> str:
     return word if len(word) <= 30 else word[:29] + "…"
 
 
-def _find(name: str, rest: list[str]) -> Parsed:
+def parse_find(_name: str, rest: list[str]) -> Find:
     query = " ".join(rest).strip()
     if not query:
-        raise UsageError("Tell me what to look for.", usage_of(name))
+        raise UsageError("Tell me what to look for.")
     if len(query) > 200:
-        raise UsageError("That search is too long (200 characters at most).", usage_of(name))
+        raise UsageError("That search is too long (200 characters at most).")
     return Find(query.lstrip("#") if query.lstrip("#").isdigit() else query)
 
 
-def _day(name: str, rest: list[str]) -> Parsed:
+def parse_day(name: str, rest: list[str]) -> Roster:
     offset = 0 if name == "today" else 1
     product = " ".join(rest) or None
     return Roster(label=name.capitalize(), offset=offset, days=1, product=product)
 
 
-def _upcoming(name: str, rest: list[str]) -> Parsed:
+def parse_upcoming(_name: str, rest: list[str]) -> Roster:
     days = 7
     if rest and re.fullmatch(r"\d+d?", rest[0].lower()):
         days = int(rest[0].lower().rstrip("d"))
@@ -295,57 +236,50 @@ def _upcoming(name: str, rest: list[str]) -> Parsed:
         if rest and rest[0].lower() in ("day", "days"):
             rest = rest[1:]
         if not 1 <= days <= MAX_DAYS:
-            raise UsageError(f"Pick between 1 and {MAX_DAYS} days.", usage_of(name))
+            raise UsageError(f"Pick between 1 and {MAX_DAYS} days.")
     product = " ".join(rest) or None
     return Roster(label=f"Next {days} days", offset=0, days=days, product=product)
 
 
-def _new(_name: str, rest: list[str]) -> Parsed:
+def parse_new(_name: str, rest: list[str]) -> New:
     return New(product=" ".join(rest) or None)
 
 
-def _booking(name: str, rest: list[str]) -> Parsed:
+def parse_booking(name: str, rest: list[str]) -> OnBooking:
     if len(rest) != 1 or not _BOOKING.match(rest[0]):
-        raise UsageError("Give one booking number.", usage_of(name))
+        raise UsageError("Give one booking number.")
     return OnBooking(verb=name, booking_number=rest[0].lstrip("#"))
 
 
-def _customer(name: str, rest: list[str]) -> Parsed:
+def parse_customer(_name: str, rest: list[str]) -> CustomerLookup:
     if len(rest) != 1:
-        raise UsageError("Give a booking number or an email address.", usage_of(name))
+        raise UsageError("Give a booking number or an email address.")
     query = rest[0].lstrip("#")
     if "@" not in query and not _BOOKING.match(query):
-        raise UsageError("Give a booking number or an email address.", usage_of(name))
+        raise UsageError("Give a booking number or an email address.")
     return CustomerLookup(query=query)
 
 
-def _role(name: str, rest: list[str]) -> Parsed:
+def parse_role(_name: str, rest: list[str]) -> SetRole:
     if len(rest) != 2:
-        raise UsageError("Name one person and one role.", usage_of(name))
+        raise UsageError("Name one person and one role.")
     mention = _MENTION.match(rest[0])
     if mention is None:
-        raise UsageError("Mention the person with @ so Slack turns it into a link.", usage_of(name))
+        raise UsageError("Mention the person with @ so Slack turns it into a link.")
     try:
         role = Role(rest[1].lower())
     except ValueError:
         raise UsageError(
-            f"`{clip_word(rest[1])}` is not a role: viewer, staff, cashier or admin.",
-            usage_of(name),
+            f"`{clip_word(rest[1])}` is not a role: viewer, staff, cashier or admin."
         ) from None
     return SetRole(user_id=mention.group(1), role=role)
 
 
-def _roles(name: str, rest: list[str]) -> Parsed:
-    if rest:
-        raise UsageError("`roles` takes nothing after it.", usage_of(name))
-    return ListRoles()
-
-
-def _help(_name: str, _rest: list[str]) -> Parsed:
+def parse_help(_name: str, _rest: list[str]) -> Help:
     return Help()
 
 
-def _subscribe(name: str, rest: list[str]) -> Parsed:
+def parse_subscribe(_name: str, rest: list[str]) -> Subscribe:
     kinds: set[str] = set()
     options: dict[str, str] = {}
     for word in rest:
@@ -355,27 +289,22 @@ def _subscribe(name: str, rest: list[str]) -> Parsed:
             continue
         for kind in word.lower().split(","):
             if kind not in KINDS:
-                raise UsageError(
-                    f"`{clip_word(kind or word)}` is not one of {', '.join(KINDS)}.", usage_of(name)
-                )
+                raise UsageError(f"`{clip_word(kind or word)}` is not one of {', '.join(KINDS)}.")
             kinds.add(kind)
     within = None
     if "within" in options:
         match = re.fullmatch(r"(\d{1,4})([hd])", options["within"].lower())
         if match is None:
-            raise UsageError(
-                "Write `within:` as hours or days, like `within:48h` or `within:3d`.",
-                usage_of(name),
-            )
+            raise UsageError("Write `within:` as hours or days, like `within:48h` or `within:3d`.")
         within = int(match.group(1)) * (24 if match.group(2) == "d" else 1)
         if not 1 <= within <= 24 * 90:
-            raise UsageError("`within:` must be between 1 hour and 90 days.", usage_of(name))
+            raise UsageError("`within:` must be between 1 hour and 90 days.")
     quiet = options.get("quiet")
     if quiet is not None and not _QUIET.match(quiet):
-        raise UsageError("Write `quiet:` as two times, like `quiet:22:00-07:00`.", usage_of(name))
+        raise UsageError("Write `quiet:` as two times, like `quiet:22:00-07:00`.")
     broadcast = options.get("broadcast", "on").lower()
     if broadcast not in ("on", "off"):
-        raise UsageError("`broadcast:` is on or off.", usage_of(name))
+        raise UsageError("`broadcast:` is on or off.")
     urgent = None
     if "urgent" in options:
         text = options["urgent"].lower()
@@ -383,9 +312,7 @@ def _subscribe(name: str, rest: list[str]) -> Parsed:
         if text == "off":
             urgent = 0
         elif match is None or int(match.group(1)) == 0:
-            raise UsageError(
-                "Write `urgent:` as a window like `urgent:6h`, or `urgent:off`.", usage_of(name)
-            )
+            raise UsageError("Write `urgent:` as a window like `urgent:6h`, or `urgent:off`.")
         else:
             urgent = int(match.group(1)) * (24 if match.group(2) == "d" else 1)
     product = options.get("product") or None
@@ -399,26 +326,26 @@ def _subscribe(name: str, rest: list[str]) -> Parsed:
     )
 
 
-def _unsubscribe(name: str, rest: list[str]) -> Parsed:
+def parse_unsubscribe(_name: str, rest: list[str]) -> Unsubscribe:
     if not rest or rest == ["all"]:
         return Unsubscribe()
     if len(rest) == 1 and rest[0].lstrip("#").isdigit():
         return Unsubscribe(int(rest[0].lstrip("#")))
-    raise UsageError(
-        "Give a subscription number (see `/bookeo subscriptions`) or `all`.", usage_of(name)
-    )
+    raise UsageError("Give a subscription number (see `/bookeo subscriptions`) or `all`.")
 
 
-def _no_arguments(kind: Callable[[], Parsed]) -> Callable[[str, list[str]], Parsed]:
-    def parse_(name: str, rest: list[str]) -> Parsed:
+def no_arguments(kind: Callable[[], R]) -> Callable[[str, list[str]], R]:
+    """The parser of a subcommand that takes nothing after its name."""
+
+    def parse_(name: str, rest: list[str]) -> R:
         if rest:
-            raise UsageError(f"`{name}` takes nothing after it.", usage_of(name))
+            raise UsageError(f"`{name}` takes nothing after it.")
         return kind()
 
     return parse_
 
 
-def _oncall(name: str, rest: list[str]) -> Parsed:
+def parse_oncall(_name: str, rest: list[str]) -> OnCall:
     if not rest:
         return OnCall()
     if len(rest) == 1:
@@ -426,7 +353,7 @@ def _oncall(name: str, rest: list[str]) -> Parsed:
         found = person or group
         if found is not None:
             return OnCall(target=found.group(1))
-    raise UsageError("Mention one person or one user group with @.", usage_of(name))
+    raise UsageError("Mention one person or one user group with @.")
 
 
 _CLOCK = re.compile(r"\A(\d{1,2})(?::([0-5]\d))?\s*(am|pm)?\Z")
@@ -464,7 +391,7 @@ def _product_option(rest: list[str]) -> tuple[list[str], str | None]:
     return words, product
 
 
-def _digest(name: str, rest: list[str]) -> Parsed:
+def parse_digest(_name: str, rest: list[str]) -> SetDigest:
     words, product = _product_option(rest)
     if not words and product is None:
         return SetDigest()
@@ -474,11 +401,11 @@ def _digest(name: str, rest: list[str]) -> Parsed:
     times = [w for w in words if w.lower() != "always"]
     at = parse_clock(times[0]) if len(times) == 1 else None
     if at is None:
-        raise UsageError("Give one local time like `08:00` or `7:30am`, or `off`.", usage_of(name))
+        raise UsageError("Give one local time like `08:00` or `7:30am`, or `off`.")
     return SetDigest(at=at, product=product, always=always)
 
 
-def _remind(name: str, rest: list[str]) -> Parsed:
+def parse_remind(_name: str, rest: list[str]) -> SetReminder:
     words, product = _product_option(rest)
     if not words and product is None:
         return SetReminder()
@@ -486,34 +413,8 @@ def _remind(name: str, rest: list[str]) -> Parsed:
         return SetReminder(off=True)
     match = _LEAD.match(" ".join(words).lower()) if words else None
     if match is None:
-        raise UsageError(
-            "Say how long before each slot, like `30m` or `2h`, or `off`.", usage_of(name)
-        )
+        raise UsageError("Say how long before each slot, like `30m` or `2h`, or `off`.")
     minutes = int(match.group(1)) * (60 if match.group(2).startswith("h") else 1)
     if not 5 <= minutes <= MAX_REMIND_MINUTES:
-        raise UsageError("Reminders go between 5 minutes and 24 hours ahead.", usage_of(name))
+        raise UsageError("Reminders go between 5 minutes and 24 hours ahead.")
     return SetReminder(minutes=minutes, product=product)
-
-
-_PARSERS = {
-    "digest": _digest,
-    "remind": _remind,
-    "oncall": _oncall,
-    "subscribe": _subscribe,
-    "unsubscribe": _unsubscribe,
-    "subscriptions": _no_arguments(ListSubscriptions),
-    "status": _no_arguments(Status),
-    "find": _find,
-    "today": _day,
-    "tomorrow": _day,
-    "upcoming": _upcoming,
-    "new": _new,
-    "edit": _booking,
-    "cancel": _booking,
-    "pay": _booking,
-    "payments": _booking,
-    "customer": _customer,
-    "role": _role,
-    "roles": _roles,
-    "help": _help,
-}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
+from typing import Protocol
 
 from slack_sdk.models.blocks import (
     Block,
@@ -18,7 +20,6 @@ from slack_sdk.models.blocks import (
 from bot.bookeo.models import Booking, Customer, Payment
 from bot.permissions import Role
 from bot.roster import SlotGroup
-from bot.slack.commands.parser import SUBCOMMANDS
 from bot.slack.ids import Action
 from bot.slack.text import amount, clip, escape, money, plural, when
 from bot.slack.views.cards import customer_line, party
@@ -209,9 +210,22 @@ def customer_view(
     return blocks[:MAX_BLOCKS]
 
 
-def help_blocks(role: Role) -> list[Block]:
-    lines = [f"• `/bookeo {s.usage}` — {s.summary}" for s in SUBCOMMANDS]
-    examples = " · ".join(f"`{s.example}`" for s in SUBCOMMANDS[:4])
+class Described(Protocol):
+    """A subcommand as `/bookeo help` shows it (the registry's entries are)."""
+
+    @property
+    def usage(self) -> str: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def example(self) -> str: ...
+
+
+def help_blocks(role: Role, subcommands: Sequence[Described]) -> list[Block]:
+    lines = [f"• `/bookeo {s.usage}` — {s.summary}" for s in subcommands]
+    examples = " · ".join(f"`{s.example}`" for s in subcommands[:4])
     return [
         SectionBlock(text="*Bookeo from Slack*\n" + "\n".join(lines)),
         ContextBlock(

@@ -1,0 +1,17 @@
+"""`/bookeo role @someone staff` and `/bookeo roles`."""
+
+from __future__ import annotations
+
+from bot.slack.commands.call import Call
+from bot.slack.commands.parser import ListRoles, SetRole
+from bot.slack.views.lists import roles_blocks
+
+
+async def run_set_role(request: SetRole, call: Call) -> None:
+    await call.deps.channels.roles.set(call.actor, request.user_id, request.role)
+    await call.say(f":white_check_mark: <@{request.user_id}> is now *{request.role.value}*.")
+
+
+async def run_roles(_request: ListRoles, call: Call) -> None:
+    roles = await call.deps.channels.roles.list(call.actor)
+    await call.say("Roles", roles_blocks(roles.assigned, roles.bootstrap_admins))
