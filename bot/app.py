@@ -26,7 +26,7 @@ from bot.config import SANDBOX_NOTICE, Settings
 from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
-from bot.ops import Access
+from bot.ops import Access, BookingOps
 from bot.relay.delivery import Delivery
 from bot.relay.intake import Intake
 from bot.relay.pacing import ChannelPacer
@@ -233,6 +233,15 @@ def build_app(
         on_sandbox=sandbox is not None,
         background=Background(),
         access=Access(store, clock, settings.bot_admins),
+        bookings=BookingOps(
+            bookeo=bookeo,
+            store=store,
+            catalog=catalog,
+            indexer=indexer,
+            access=Access(store, clock, settings.bot_admins),
+            clock=clock,
+            tz=settings.timezone,
+        ),
         delivery=delivery,
         intake=intake,
         metrics=metrics,

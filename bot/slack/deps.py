@@ -14,7 +14,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.lookup import CustomerIndexer, Lookup
-from bot.ops import Access
+from bot.ops import Access, BookingOps
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class Deps:
     on_sandbox: bool
     background: Background
     access: Access
+    bookings: BookingOps
     delivery: Delivery | None = None
     intake: Intake | None = None
     metrics: Metrics | None = None

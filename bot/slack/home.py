@@ -10,15 +10,17 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo import BookeoError
+from bot.ops import Actor
 from bot.permissions import Permission, allows
 from bot.roster import fetch_roster
 from bot.slack.deps import Deps
-from bot.slack.errors import after_ack, user_message
+from bot.slack.errors import user_message
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.modals.common import field
 from bot.slack.modals.create import open_create
 from bot.slack.permissions import role_of
+from bot.slack.runner import after_ack
 from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions, booking_card
 from bot.slack.views.home import find_view, home_view
@@ -65,16 +67,11 @@ async def _publish_home(
     )
 
 
-async def on_new(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps) -> None:
+async def on_new(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, actor: Actor
+) -> None:
     await ack()
-    work = open_create(
-        client,
-        deps,
-        trigger_id=body["trigger_id"],
-        team_id=body["user"].get("team_id", ""),
-        user_id=body["user"]["id"],
-        meta=ModalMeta(),
-    )
+    work = open_create(client, deps, actor=actor, trigger_id=body["trigger_id"], meta=ModalMeta())
     after_ack(deps, client, body, work, name="home new")
 
 

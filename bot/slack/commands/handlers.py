@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo.models import Booking
 from bot.catalog import AmbiguousProduct, UnknownProduct
+from bot.ops import Actor
 from bot.permissions import Permission, allows
 from bot.roster import fetch_roster
 from bot.slack import modals
@@ -39,8 +40,9 @@ from bot.slack.commands.parser import (
 from bot.slack.commands.relay import answer_relay
 from bot.slack.commands.timed_posts import answer_timed_post
 from bot.slack.deps import Deps
-from bot.slack.errors import UserFacingError, after_ack
+from bot.slack.errors import UserFacingError
 from bot.slack.permissions import audit, require, role_of
+from bot.slack.runner import after_ack
 from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.slack.views.lists import (
@@ -62,6 +64,7 @@ async def on_bookeo(
     respond: AsyncRespond,
     client: AsyncWebClient,
     deps: Deps,
+    actor: Actor,
 ) -> None:
     """Every `/bookeo` invocation. The ack goes out before any Bookeo or database call."""
     text = command.get("text") or ""
@@ -76,7 +79,9 @@ async def on_bookeo(
     if isinstance(parsed, New | OnBooking) and parsed_opens_modal(parsed):
         # A trigger_id lives 3 s: ack, then open the loading modal before anything else.
         await ack()
-        work = modals.open_for_command(parsed, command=command, client=client, deps=deps)
+        work = modals.open_for_command(
+            parsed, command=command, client=client, deps=deps, actor=actor
+        )
     else:
         await ack(response_type="ephemeral", text=_progress(parsed))
         work = answer(parsed, command=command, respond=respond, client=client, deps=deps)
