@@ -32,7 +32,7 @@ from bot.ops.outcomes import (
     Unknown,
     Unsettled,
 )
-from bot.store import CreateClaim, Store
+from bot.store import Store, WriteClaim
 
 log = logging.getLogger("bot.ops.idempotent")
 
@@ -62,7 +62,7 @@ class Written(Generic[T]):
     value: T
 
 
-def repeat_of(claim: CreateClaim) -> Repeat:
+def repeat_of(claim: WriteClaim) -> Repeat:
     """What a key held by an earlier try says about it."""
     if claim.state == "done":
         return AlreadyDone(claim.booking_number)
@@ -85,7 +85,7 @@ class IdempotentWrite:
         """What became of an earlier try of this write, or None when the key is free. An
         "unknown" one is looked up (within `budget` seconds, if given): made → done; not
         made → the key is freed (None); Bookeo cannot say → still unknown."""
-        claim = await self.store.peek_create(write.key)
+        claim = await self.store.peek_write(write.key)
         if claim is None:
             return None
         if claim.state != "unknown":
@@ -105,7 +105,7 @@ class IdempotentWrite:
 
     async def claim(self, key: str) -> Repeat | None:
         """None when the key is now ours to run; else what the earlier try holds."""
-        claim = await self.store.claim_create(key, at=self.clock.now())
+        claim = await self.store.claim_write(key, at=self.clock.now())
         return None if claim.fresh else repeat_of(claim)
 
     async def run(self, write: Write[T]) -> Written[T] | Lost:
@@ -138,6 +138,6 @@ class IdempotentWrite:
         return Written(found)
 
     async def _finish(self, key: str, state: str, booking_number: str | None) -> None:
-        await self.store.finish_create(
+        await self.store.finish_write(
             key, state=state, booking_number=booking_number, at=self.clock.now()
         )

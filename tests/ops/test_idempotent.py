@@ -138,7 +138,7 @@ async def test_a_lost_answer_bookeo_cannot_check_is_unknown(writes, store) -> No
     write = Script(call=error, found=lost_answer()).write(subject="B9")
     await writes.claim(write.key)
     assert await writes.run(write) == Unknown(error)
-    claim = await store.peek_create(write.key)
+    claim = await store.peek_write(write.key)
     assert claim is not None
     assert (claim.state, claim.booking_number) == ("unknown", "B9")
 
