@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
-from bot.ops import Access
+from bot.ops import Access, BookingOps
 from bot.ops.channels import ChannelOps
 from bot.ops.lookups import Lookups
 from bot.relay.delivery import Delivery
@@ -290,6 +290,15 @@ def _deps(
         on_sandbox=backend.sandbox is not None,
         background=background,
         access=access,
+        bookings=BookingOps(
+            bookeo=bookeo,
+            store=store,
+            catalog=catalog,
+            indexer=indexer,
+            access=access,
+            clock=clock,
+            tz=settings.timezone,
+        ),
         channels=ChannelOps(
             store=store,
             bookeo=bookeo,

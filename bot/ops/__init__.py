@@ -5,6 +5,16 @@ talk to Slack."""
 
 from bot.ops.access import Access, Audit
 from bot.ops.actor import Actor
+from bot.ops.bookings import BookingOps
 from bot.ops.errors import PermissionDenied, UserFacingError
+from bot.ops.idempotent import IdempotentWrite
 
-__all__ = ["Access", "Actor", "Audit", "PermissionDenied", "UserFacingError"]
+__all__ = [
+    "Access",
+    "Actor",
+    "Audit",
+    "BookingOps",
+    "IdempotentWrite",
+    "PermissionDenied",
+    "UserFacingError",
+]

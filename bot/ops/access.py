@@ -22,6 +22,8 @@ class Audit:
 
     detail: str = ""
     booking_number: str | None = None
+    failure: BaseException | None = None
+    """Set when the operation failed without raising (it returns an outcome that says so)."""
 
 
 class Access:
@@ -83,7 +85,8 @@ class Access:
         self, actor: Actor, action: str, booking_number: str | None = None
     ) -> AsyncIterator[Audit]:
         """Run an operation and record it: "ok" when the block ends, "failed" (with the error)
-        when it raises. The block may fill in the detail and the booking number it learned."""
+        when it raises or sets `failure`. The block may fill in the detail and the booking number
+        it learned."""
         row = Audit(booking_number=booking_number)
         try:
             yield row
@@ -96,10 +99,11 @@ class Access:
                 detail=str(error)[:500],
             )
             raise
+        failed = row.failure is not None
         await self.audit(
             actor,
             action=action,
             booking_number=row.booking_number,
-            outcome="ok",
-            detail=row.detail,
+            outcome="failed" if failed else "ok",
+            detail=str(row.failure)[:500] if failed else row.detail,
         )

@@ -15,11 +15,11 @@ from bot.permissions import Permission
 from bot.slack import actions, home, oncall
 from bot.slack.commands.handlers import on_bookeo
 from bot.slack.deps import Deps
-from bot.slack.errors import install_error_handler
 from bot.slack.ids import Action, Callback, Command, Event
 from bot.slack.modals import dispatch
 from bot.slack.modals.cancel import on_cancel_submit
 from bot.slack.modals.payment import on_pay_submit, on_refund_confirm
+from bot.slack.runner import install_error_handler
 
 __all__ = ["Deps", "Registered", "register", "requires"]
 

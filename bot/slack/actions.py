@@ -12,13 +12,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.permissions import Permission, allows
+from bot.ops import Actor
+from bot.permissions import Permission
 from bot.slack.commands.handlers import respond_card
 from bot.slack.deps import Deps
-from bot.slack.errors import after_ack
 from bot.slack.modals import open_for_booking
 from bot.slack.modals.common import meta_from_action
-from bot.slack.permissions import role_of
+from bot.slack.runner import after_ack
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.slack.views.lists import customer_view
 
@@ -30,41 +30,43 @@ def _value(body: dict[str, Any]) -> str:
     return str(actions[0].get("value") or "")
 
 
-def _who(body: dict[str, Any]) -> tuple[str, str]:
-    team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-    return team, body["user"]["id"]
-
-
 async def on_show(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
     await ack()
-    after_ack(deps, client, body, _show(body, respond, deps), name="show")
+    after_ack(deps, client, body, _show(_value(body), respond, deps, actor), name="show")
 
 
-async def _show(body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
-    team, user = _who(body)
-    role = await role_of(deps, team, user)
-    booking = await deps.bookeo.bookings.get(_value(body), expand_customer=True)
+async def _show(booking_number: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
+    booking = await deps.bookings.get(booking_number)
     await respond_card(
-        booking, respond=respond, deps=deps, show_contacts=allows(role, Permission.SEE_CONTACTS)
+        booking, respond=respond, deps=deps, show_contacts=actor.may(Permission.SEE_CONTACTS)
     )
 
 
 async def on_customer(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
     await ack()
-    after_ack(deps, client, body, _customer(body, respond, deps), name="customer")
+    work = _customer(_value(body), respond, deps, actor)
+    after_ack(deps, client, body, work, name="customer")
 
 
-async def _customer(body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
-    team, user = _who(body)
-    role = await role_of(deps, team, user)
-    customer = await deps.bookeo.bookings.customer(_value(body))
+async def _customer(booking_number: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
+    customer = await deps.bookings.customer(booking_number)
     bookings = await deps.lookup.bookings_of(customer, today=deps.today())
     blocks = customer_view(
-        customer, bookings, tz=deps.tz, show_contacts=allows(role, Permission.SEE_CONTACTS)
+        customer, bookings, tz=deps.tz, show_contacts=actor.may(Permission.SEE_CONTACTS)
     )
     await respond(
         replace_original=False,
@@ -75,22 +77,25 @@ async def _customer(body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> 
 
 
 async def on_share(
-    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
     await ack()
-    after_ack(deps, client, body, _share(body, respond, deps), name="share")
+    after_ack(deps, client, body, _share(_value(body), respond, deps, actor), name="share")
 
 
-async def _share(body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
-    _, user = _who(body)
-    booking = await deps.bookeo.bookings.get(_value(body), expand_customer=True)
+async def _share(booking_number: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
+    booking = await deps.bookings.get(booking_number)
     categories = await deps.catalog.category_names()
     # A channel post: never contact details; the card keeps its buttons.
     options = CardOptions(tz=deps.tz, categories=categories, show_contacts=False, shareable=False)
     blocks = [b.to_dict() for b in booking_card(booking, options)]
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Shared by <@{user}>"}]}
-    )
+    shared_by = {"type": "mrkdwn", "text": f"Shared by <@{actor.user_id}>"}
+    blocks.append({"type": "context", "elements": [shared_by]})
     await respond(
         response_type="in_channel",
         replace_original=False,
@@ -101,18 +106,16 @@ async def _share(body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> Non
 
 def _opener(verb: str) -> Listener:
     async def on_button(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, actor: Actor
     ) -> None:
         await ack()
-        team, user = _who(body)
         work = open_for_booking(
             verb,
             client=client,
             deps=deps,
-            meta=meta_from_action(body, _value(body)),
+            actor=actor,
             trigger_id=body["trigger_id"],
-            team_id=team,
-            user_id=user,
+            meta=meta_from_action(body, _value(body)),
         )
         after_ack(deps, client, body, work, name=f"open {verb}")
 

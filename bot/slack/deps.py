@@ -14,7 +14,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.lookup import CustomerIndexer, Lookup
-from bot.ops import Access
+from bot.ops import Access, BookingOps
 from bot.ops.channels import ChannelOps
 from bot.ops.lookups import Lookups
 from bot.store import Store
@@ -38,6 +38,7 @@ class Deps:
     on_sandbox: bool
     background: Background
     access: Access
+    bookings: BookingOps
     channels: ChannelOps
     lookups: Lookups
     delivery: Delivery | None = None

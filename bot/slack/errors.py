@@ -1,19 +1,14 @@
-"""Errors a person can act on, and the one handler that tells them.
+"""What to tell a person about an error: the wording, one place for every surface.
 
-Listeners raise; they do not catch-and-log. `install_error_handler` turns any exception into
-an ephemeral line (or a DM, for modal submissions) — never a stack trace, never silence.
+Listeners raise; they do not catch-and-log. The handler in bot.slack.runner turns any
+exception into an ephemeral line (or a DM, for modal submissions) worded here — never a
+stack trace, never silence.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
-
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.bookeo import (
     BadRequest,
@@ -31,13 +26,8 @@ from bot.ops.errors import PermissionDenied, UserFacingError
 __all__ = [
     "PermissionDenied",
     "UserFacingError",
-    "after_ack",
-    "install_error_handler",
     "user_message",
 ]
-
-if TYPE_CHECKING:
-    from bot.slack.deps import Deps
 
 log = logging.getLogger("bot.slack.errors")
 
@@ -69,58 +59,3 @@ def user_message(error: BaseException, *, write: bool = False) -> str:
     reference = secrets.token_hex(4)
     log.error("unexpected error (ref %s)", reference, exc_info=error)
     return f":boom: Something went wrong on our side (ref `{reference}`). Please try again."
-
-
-def install_error_handler(app: AsyncApp) -> None:
-    @app.error
-    async def on_error(error: Exception, body: dict[str, Any], client: AsyncWebClient) -> None:
-        # Unexpected errors are logged with a reference inside user_message.
-        await tell(client, body, user_message(error))
-
-
-def after_ack(
-    deps: Deps,
-    client: AsyncWebClient,
-    body: dict[str, Any],
-    work: Coroutine[Any, Any, Any],
-    *,
-    name: str,
-) -> None:
-    """Run `work` after the ack, as its own task, telling the user about any failure.
-
-    Not left to Bolt: Bolt answers Slack when the listener returns (process_before_response),
-    so work left in the listener would hold the answer back, and an exception raised after
-    `ack()` would turn the answer into an error.
-    """
-
-    async def guarded() -> None:
-        try:
-            await work
-        except Exception as error:
-            await tell(client, body, user_message(error))
-
-    deps.background.spawn(guarded(), name=name)
-
-
-async def tell(client: AsyncWebClient, body: dict[str, Any], text: str) -> None:
-    """An ephemeral note to whoever sent `body`, on the surface they used."""
-    user = _id_of(body.get("user")) or body.get("user_id")
-    channel = _id_of(body.get("channel")) or body.get("channel_id")
-    response_url = body.get("response_url")
-    try:
-        if response_url:
-            await AsyncWebhookClient(response_url).send(
-                text=text, response_type="ephemeral", replace_original=False
-            )
-        elif channel and user:
-            await client.chat_postEphemeral(channel=channel, user=user, text=text)
-        elif user:
-            await client.chat_postMessage(channel=user, text=text)
-    except Exception:  # the last resort must not raise
-        log.exception("could not tell the user about an error")
-
-
-def _id_of(value: Any) -> str | None:
-    """`{"id": …}` as Slack sends it; anything else has no id."""
-    found = value.get("id") if isinstance(value, dict) else None
-    return found if isinstance(found, str) else None

@@ -10,11 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ops import Actor
 from bot.permissions import Permission
 from bot.slack.deps import Deps
-from bot.slack.errors import after_ack, user_message
+from bot.slack.errors import user_message
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.modals.common import field
 from bot.slack.modals.create import open_create
+from bot.slack.runner import after_ack
 from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions, booking_card
 from bot.slack.views.home import find_view, home_view
@@ -57,15 +58,7 @@ async def on_new(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, actor: Actor
 ) -> None:
     await ack()
-    # The modal entry points take `actor=` once the booking-ops branch lands.
-    work = open_create(
-        client,
-        deps,
-        trigger_id=body["trigger_id"],
-        team_id=actor.team_id,
-        user_id=actor.user_id,
-        meta=ModalMeta(),
-    )
+    work = open_create(client, deps, actor=actor, trigger_id=body["trigger_id"], meta=ModalMeta())
     after_ack(deps, client, body, work, name="home new")
 
 

@@ -10,7 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ops import Actor
 from bot.slack.deps import Deps
-from bot.slack.errors import UserFacingError, after_ack
+from bot.slack.errors import UserFacingError
+from bot.slack.runner import after_ack
 
 
 async def on_acknowledge(

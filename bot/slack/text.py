@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
-from decimal import Decimal
-
 from bot.bookeo.models import Money
+from bot.wording import amount, plural, when
+
+__all__ = ["amount", "clip", "escape", "money", "plural", "when"]
 
 
 def escape(text: str) -> str:
@@ -22,27 +22,3 @@ def money(value: Money | None) -> str:
     if value is None:
         return "—"
     return amount(value.amount, value.currency)
-
-
-def amount(value: Decimal, currency: str) -> str:
-    sign = "-" if value < 0 else ""
-    return f"{sign}{abs(value):,.2f} {currency}"
-
-
-def when(start: datetime | None, end: datetime | None, tz: tzinfo) -> str:
-    """`Wed 25 Nov, 17:30–19:30` in the business's zone (end date shown if it differs)."""
-    if start is None:
-        return "time not set"
-    local = start.astimezone(tz)
-    text = f"{local:%a %d %b}, {local:%H:%M}"
-    if end is not None:
-        local_end = end.astimezone(tz)
-        if local_end.date() == local.date():
-            text += f"–{local_end:%H:%M}"
-        else:
-            text += f" – {local_end:%a %d %b %H:%M}"
-    return text
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"

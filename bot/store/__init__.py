@@ -3,12 +3,11 @@
 from .engine import async_url, make_engine
 from .oncall import Page
 from .relay import InboxItem, Received, Subscription
-from .repository import AuditEntry, CreateClaim, Store
+from .repository import AuditEntry, Store, WriteClaim
 from .timed_posts import Digest, Reminder
 
 __all__ = [
     "AuditEntry",
-    "CreateClaim",
     "Digest",
     "InboxItem",
     "Page",
@@ -16,6 +15,7 @@ __all__ = [
     "Reminder",
     "Store",
     "Subscription",
+    "WriteClaim",
     "async_url",
     "make_engine",
 ]

@@ -34,8 +34,9 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
-class CreateClaim:
-    """The state of a create key: fresh (ours to run), pending, done, or unknown."""
+class WriteClaim:
+    """The state of a write's key (a create, a payment): fresh (ours to run), pending, done,
+    or unknown (its answer was lost)."""
 
     fresh: bool
     state: str
@@ -136,10 +137,10 @@ class Store:
                 for row in await session.scalars(query)
             ]
 
-    # -- create idempotency -----------------------------------------------------------------
+    # -- write idempotency (bot.ops.idempotent) ---------------------------------------------
 
-    async def claim_create(self, key: str, *, at: datetime) -> CreateClaim:
-        """Claim a create key. Fresh when nobody claimed it before; else its recorded state."""
+    async def claim_write(self, key: str, *, at: datetime) -> WriteClaim:
+        """Claim a write's key. Fresh when nobody holds it; else its recorded state."""
         try:
             async with self._sessions.begin() as session:
                 session.add(
@@ -147,32 +148,32 @@ class Store:
                         key=key, state="pending", booking_number=None, created_at=at, updated_at=at
                     )
                 )
-            return CreateClaim(fresh=True, state="pending", booking_number=None)
+            return WriteClaim(fresh=True, state="pending", booking_number=None)
         except IntegrityError:
             async with self._sessions() as session:
                 row = await session.get(IdempotencyRow, key)
                 assert row is not None
-                return CreateClaim(
+                return WriteClaim(
                     fresh=False,
                     state=row.state,
                     booking_number=row.booking_number,
                     claimed_at=aware(row.created_at),
                 )
 
-    async def peek_create(self, key: str) -> CreateClaim | None:
-        """The recorded state of a create key, without claiming it."""
+    async def peek_write(self, key: str) -> WriteClaim | None:
+        """The recorded state of a write's key, without claiming it."""
         async with self._sessions() as session:
             row = await session.get(IdempotencyRow, key)
             if row is None:
                 return None
-            return CreateClaim(
+            return WriteClaim(
                 fresh=False,
                 state=row.state,
                 booking_number=row.booking_number,
                 claimed_at=aware(row.created_at),
             )
 
-    async def finish_create(
+    async def finish_write(
         self, key: str, *, state: str, booking_number: str | None, at: datetime
     ) -> None:
         """Record the outcome: done (with the booking), unknown, or failed (frees the key)."""

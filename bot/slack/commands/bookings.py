@@ -13,17 +13,13 @@ from bot.slack.modals.create import open_create
 from bot.slack.modals.edit import open_edit
 from bot.slack.modals.payment import open_payment
 
-# The modal entry points take `actor=` once the booking-ops branch lands; until then they take
-# the actor's ids (the only lines here that change then).
-
 
 async def run_new(request: New, call: Call) -> None:
     await open_create(
         call.client,
         call.deps,
         trigger_id=call.where.trigger_id,
-        team_id=call.actor.team_id,
-        user_id=call.actor.user_id,
+        actor=call.actor,
         meta=call.meta(),
         product_hint=request.product,
     )
@@ -34,8 +30,7 @@ async def run_edit(request: OnBooking, call: Call) -> None:
         call.client,
         call.deps,
         trigger_id=call.where.trigger_id,
-        team_id=call.actor.team_id,
-        user_id=call.actor.user_id,
+        actor=call.actor,
         meta=call.meta(request.booking_number),
     )
 
@@ -45,8 +40,7 @@ async def run_cancel(request: OnBooking, call: Call) -> None:
         call.client,
         call.deps,
         trigger_id=call.where.trigger_id,
-        team_id=call.actor.team_id,
-        user_id=call.actor.user_id,
+        actor=call.actor,
         meta=call.meta(request.booking_number),
     )
 
@@ -56,7 +50,6 @@ async def run_pay(request: OnBooking, call: Call) -> None:
         call.client,
         call.deps,
         trigger_id=call.where.trigger_id,
-        team_id=call.actor.team_id,
-        user_id=call.actor.user_id,
+        actor=call.actor,
         meta=call.meta(request.booking_number),
     )

@@ -20,7 +20,7 @@ from bot.slack.commands.lookups import respond_card
 from bot.slack.commands.parser import UsageError
 from bot.slack.commands.registry import resolve
 from bot.slack.deps import Deps
-from bot.slack.errors import after_ack
+from bot.slack.runner import after_ack
 
 __all__ = ["on_bookeo", "respond_card"]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ops import Actor
 from bot.slack.commands.parser import New, OnBooking
 from bot.slack.deps import Deps
 from bot.slack.modals.cancel import open_cancel
@@ -14,27 +15,39 @@ from bot.slack.modals.edit import open_edit
 from bot.slack.modals.payment import open_payment
 from bot.slack.views.modals import ModalMeta
 
-__all__ = ["open_for_booking", "open_for_command"]
+__all__ = [
+    "open_cancel",
+    "open_create",
+    "open_edit",
+    "open_for_booking",
+    "open_for_command",
+    "open_payment",
+]
 
 
 async def open_for_command(
-    parsed: New | OnBooking, *, command: dict[str, Any], client: AsyncWebClient, deps: Deps
+    parsed: New | OnBooking,
+    *,
+    command: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
-    common = {
-        "trigger_id": command["trigger_id"],
-        "team_id": command["team_id"],
-        "user_id": command["user_id"],
-    }
+    trigger_id = command["trigger_id"]
     if isinstance(parsed, New):
         meta = ModalMeta(channel=command.get("channel_id"))
-        await open_create(client, deps, meta=meta, product_hint=parsed.product, **common)
+        await open_create(
+            client, deps, actor=actor, trigger_id=trigger_id, meta=meta, product_hint=parsed.product
+        )
         return
     meta = ModalMeta(
         booking=parsed.booking_number,
         channel=command.get("channel_id"),
         response_url=command.get("response_url"),
     )
-    await open_for_booking(parsed.verb, client=client, deps=deps, meta=meta, **common)
+    await open_for_booking(
+        parsed.verb, client=client, deps=deps, actor=actor, trigger_id=trigger_id, meta=meta
+    )
 
 
 async def open_for_booking(
@@ -42,10 +55,9 @@ async def open_for_booking(
     *,
     client: AsyncWebClient,
     deps: Deps,
-    meta: ModalMeta,
+    actor: Actor,
     trigger_id: str,
-    team_id: str,
-    user_id: str,
+    meta: ModalMeta,
 ) -> None:
     opener = {"edit": open_edit, "cancel": open_cancel, "pay": open_payment}[verb]
-    await opener(client, deps, trigger_id=trigger_id, team_id=team_id, user_id=user_id, meta=meta)
+    await opener(client, deps, actor=actor, trigger_id=trigger_id, meta=meta)

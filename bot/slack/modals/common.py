@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -12,12 +13,11 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.bookeo import BookeoError
 from bot.bookeo.models import Booking
-from bot.permissions import Permission, allows
+from bot.ops import Actor
+from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, user_message
-from bot.slack.permissions import require, role_of
 from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.slack.views.modals import ModalMeta, loading_view, message_view
@@ -57,9 +57,8 @@ async def open_booking_modal(
     client: AsyncWebClient,
     deps: Deps,
     *,
+    actor: Actor,
     trigger_id: str,
-    team_id: str,
-    user_id: str,
     meta: ModalMeta,
     title: str,
     permission: Permission,
@@ -69,16 +68,10 @@ async def open_booking_modal(
     """Open at once, then check the role, read the booking and show the form (or why not)."""
     modal = await OpenModal.open(client, trigger_id, title)
     try:
-        await require(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            permission=permission,
-            booking_number=meta.booking,
-        )
+        await deps.access.require(actor, permission, booking_number=meta.booking)
         if meta.booking is None:
             raise UserFacingError("No booking was given.")
-        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
+        booking = await deps.bookings.get(meta.booking)
         if booking.canceled and not allow_canceled:
             raise UserFacingError(f"Booking {escape(booking.booking_number)} is canceled.")
         await modal.show(await build(booking))
@@ -118,14 +111,13 @@ def field(view: dict[str, Any], block_id: str) -> Any:
     return element.get("value")
 
 
-async def card_options(deps: Deps, team_id: str, user_id: str, *, in_channel: bool) -> CardOptions:
-    role = await role_of(deps, team_id, user_id)
+async def card_options(deps: Deps, actor: Actor, *, in_channel: bool) -> CardOptions:
     categories = await deps.catalog.category_names()
     return CardOptions(
         tz=deps.tz,
         categories=categories,
         # Contact details never go into a channel post; ephemerally, to staff and above only.
-        show_contacts=not in_channel and allows(role, Permission.SEE_CONTACTS),
+        show_contacts=not in_channel and actor.may(Permission.SEE_CONTACTS),
         shareable=not in_channel,
     )
 
@@ -134,24 +126,20 @@ async def refresh_card(
     client: AsyncWebClient,
     deps: Deps,
     meta: ModalMeta,
+    booking: Booking | None,
     *,
-    team_id: str,
-    user_id: str,
+    actor: Actor,
     line: str,
     cancel_reason: str | None = None,
-) -> Booking | None:
-    """Re-read the booking and update the card that launched the modal, in place."""
-    if meta.booking is None:
-        return None
-    try:
-        booking = await deps.bookeo.bookings.get(meta.booking, expand_customer=True)
-    except BookeoError:
-        log.warning("could not re-read booking %s after a write", meta.booking)
-        return None
+) -> None:
+    """Update the card that launched the modal, in place, with the booking as re-read after
+    the write (None: Bookeo could not say, so the card stays as it was)."""
+    if booking is None:
+        return
     in_channel = bool(meta.channel and meta.message_ts)
-    options = await card_options(deps, team_id, user_id, in_channel=in_channel)
+    options = await card_options(deps, actor, in_channel=in_channel)
     if cancel_reason:
-        options = CardOptions(**{**options.__dict__, "cancel_reason": cancel_reason})
+        options = replace(options, cancel_reason=cancel_reason)
     blocks = [b.to_dict() for b in booking_card(booking, options)]
     try:
         if in_channel and meta.channel and meta.message_ts:
@@ -169,5 +157,6 @@ async def refresh_card(
                 replace_original=True, blocks=blocks, text=card_text(booking, options)
             )
     except Exception:  # the write succeeded; a stale card must not hide that
-        log.warning("could not refresh the card of booking %s", meta.booking, exc_info=True)
-    return booking
+        log.warning(
+            "could not refresh the card of booking %s", booking.booking_number, exc_info=True
+        )

@@ -8,15 +8,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.deps import Deps
-from bot.slack.errors import after_ack
 from bot.slack.ids import Action, Callback
 from bot.slack.modals.common import OpenModal
 from bot.slack.modals.create import create_form, on_create_submit, on_customer_options
 from bot.slack.modals.edit import edit_form, on_edit_submit
+from bot.slack.runner import after_ack
 from bot.slack.views.modals import ModalMeta
-
-if TYPE_CHECKING:
-    from bot.slack import Binder
 
 if TYPE_CHECKING:
     from bot.slack import Binder

@@ -1,76 +1,21 @@
-"""Shared by create and edit: load bookable times, read the form back, validate it."""
+"""Reading the create and edit forms back (pure): their state, validated into typed forms."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from bot.bookeo.models import Booking, MatchingSlotsSearch, PeopleNumber, Product
-from bot.roster import day_window
-from bot.slack.deps import Deps
+from bot.bookeo.models import Product
+from bot.ops.forms import CreateForm, NewCustomerForm
+from bot.party import rated_categories, seats_needed
 from bot.slack.ids import Block as B
 from bot.slack.modals.common import field
-from bot.slack.views.booking_form import FormState, SlotChoice, rated_categories, seats_needed
+from bot.slack.views.booking_form import FormState, parse_slot
+from bot.slots import SlotChoice
 
 _EMAIL = re.compile(r"\A[^@\s]+@[^@\s]+\.[^@\s]+\Z")
-
-
-async def load_slots(
-    deps: Deps,
-    product: Product,
-    day: date,
-    people: dict[str, int],
-    *,
-    booking: Booking | None = None,
-) -> list[SlotChoice]:
-    """Times on `day` that can take a booking (for an edit: also the booking's own time)."""
-    start, end = day_window(day, 1, deps.tz)
-    now = deps.clock.now()
-    if end <= now:
-        return []
-    own_seats = 0
-    if booking is not None:
-        categories = await deps.catalog.categories()
-        own_seats = seats_needed(
-            {n.people_category_id: n.number for n in booking.participants.numbers}, categories
-        )
-    choices: list[SlotChoice] = []
-    if product.type == "flexibleTime":
-        party = [PeopleNumber(people_category_id=c, number=n) for c, n in people.items() if n]
-        if not party:
-            first = rated_categories(product, await deps.catalog.categories())[0]
-            party = [PeopleNumber(people_category_id=first.id, number=1)]
-        search = MatchingSlotsSearch(
-            product_id=product.product_id,
-            start_time=max(start, now),
-            end_time=end,
-            people_numbers=party,
-        )
-        async for match in deps.bookeo.availability.matching_slots(search):
-            choices.append(
-                SlotChoice(
-                    f"t:{match.start_time.isoformat()}", match.start_time, match.end_time, None
-                )
-            )
-        if booking is not None and booking.start_time and start <= booking.start_time <= end:
-            own = SlotChoice(
-                f"t:{booking.start_time.isoformat()}", booking.start_time, booking.end_time, None
-            )
-            if own.value not in {c.value for c in choices}:
-                choices.append(own)
-    else:
-        async for slot in deps.bookeo.availability.slots(
-            start=start, end=end, product_id=product.product_id
-        ):
-            mine = booking is not None and slot.event_id == booking.event_id
-            seats = slot.num_seats_available + (own_seats if mine else 0)
-            if (slot.start_time > now and seats > 0) or mine:
-                choices.append(
-                    SlotChoice(f"e:{slot.event_id}", slot.start_time, slot.end_time, seats)
-                )
-    return sorted(choices, key=lambda c: c.start)
 
 
 def read_state(view: dict[str, Any], state: FormState) -> FormState:
@@ -96,7 +41,7 @@ def read_state(view: dict[str, Any], state: FormState) -> FormState:
         product=product,
         day=day,
         people=people or state.people,
-        slot_value=field(view, B.SLOT) or state.slot_value,
+        slot=parse_slot(field(view, B.SLOT)) or state.slot,
         notes=field(view, B.NOTES) if field(view, B.NOTES) is not None else state.notes,
     )
 
@@ -117,7 +62,7 @@ def validate_booking(
         return None, {B.PRODUCT: "Choose a product."}
     if state.day < today:
         errors[B.DATE] = "That date is in the past."
-    slot = next((s for s in state.slots if s.value == state.slot_value), None)
+    slot = next((s for s in state.slots if s.slot == state.slot), None)
     if slot is None:
         errors[B.SLOT if state.slots else B.DATE] = (
             "Choose a time." if state.slots else "No free time on that date."
@@ -146,7 +91,7 @@ def validate_booking(
     return Chosen(state.product, slot, people, (state.notes or "").strip()), {}
 
 
-def read_new_customer(view: dict[str, Any]) -> tuple[dict[str, str] | None, dict[str, str]]:
+def read_new_customer(view: dict[str, Any]) -> tuple[NewCustomerForm | None, dict[str, str]]:
     """The new-customer fields, if any were filled; errors keyed by block."""
     first = (field(view, B.FIRST_NAME) or "").strip()
     last = (field(view, B.LAST_NAME) or "").strip()
@@ -163,8 +108,32 @@ def read_new_customer(view: dict[str, Any]) -> tuple[dict[str, str] | None, dict
         errors[B.EMAIL] = "That is not an email address."
     if phone and len(re.sub(r"\D", "", phone)) < 6:
         errors[B.PHONE] = "That phone number is too short."
-    return {"first": first, "last": last, "email": email, "phone": phone}, errors
+    return NewCustomerForm(first, last, email or None, phone or None), errors
 
 
-def day_after(day: date, days: int = 1) -> date:
-    return day + timedelta(days=days)
+def read_create(
+    view: dict[str, Any], state: FormState, *, key: str, today: date, now: datetime
+) -> tuple[CreateForm | None, dict[str, str]]:
+    """The create form as a `CreateForm` (under `key`), or errors keyed by block id."""
+    chosen, errors = validate_booking(state, today=today, now=now)
+    customer_id = field(view, B.CUSTOMER)
+    customer_id = None if customer_id in (None, "retry") else customer_id
+    new_customer, customer_errors = read_new_customer(view)
+    errors.update(customer_errors)
+    if customer_id and new_customer:
+        errors[B.CUSTOMER] = "Pick an existing customer or fill in a new one, not both."
+    elif not customer_id and not new_customer:
+        errors[B.CUSTOMER] = "Pick a customer, or fill in a new one below."
+    if errors or chosen is None:
+        return None, errors
+    form = CreateForm(
+        key=key,
+        product=chosen.product,
+        slot=chosen.slot,
+        people=chosen.people,
+        notes=chosen.notes,
+        customer_id=customer_id,
+        new_customer=new_customer,
+        notify_customer="notify" in (field(view, B.NOTIFY) or []),
+    )
+    return form, {}

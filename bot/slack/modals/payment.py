@@ -2,48 +2,37 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.bookeo import BookeoError
-from bot.bookeo.models import Booking, Money, NewPayment, Payment, PaymentMethod
+from bot.bookeo.models import Booking, Money, NewPayment, PaymentMethod
+from bot.ops import Actor
+from bot.ops.forms import PaymentForm
+from bot.ops.outcomes import Recorded
 from bot.permissions import Permission
 from bot.slack.deps import Deps
-from bot.slack.errors import PermissionDenied, after_ack, user_message
+from bot.slack.errors import PermissionDenied
 from bot.slack.ids import Block
 from bot.slack.modals.common import OpenModal, field, open_booking_modal, refresh_card
-from bot.slack.permissions import audit, require
+from bot.slack.runner import after_ack
 from bot.slack.text import amount as format_amount
-from bot.slack.text import escape
 from bot.slack.views.cards import CardOptions
-from bot.slack.views.modals import (
-    ModalMeta,
-    message_view,
-    pay_view,
-    refund_confirm_view,
-    result_view,
-)
+from bot.slack.views.modals import ModalMeta, message_view, pay_view, refund_confirm_view
+from bot.slack.views.outcomes import PAY_TITLE as TITLE
+from bot.slack.views.outcomes import payment_line, payment_result
 
-TITLE = "Record payment"
 MAX_AMOUNT = Decimal("1000000")
 
 
 async def open_payment(
-    client: AsyncWebClient,
-    deps: Deps,
-    *,
-    trigger_id: str,
-    team_id: str,
-    user_id: str,
-    meta: ModalMeta,
+    client: AsyncWebClient, deps: Deps, *, actor: Actor, trigger_id: str, meta: ModalMeta
 ) -> None:
     async def build(booking: Booking) -> View:
         currency = booking.price.total_gross.currency if booking.price else "USD"
@@ -55,9 +44,8 @@ async def open_payment(
     await open_booking_modal(
         client,
         deps,
+        actor=actor,
         trigger_id=trigger_id,
-        team_id=team_id,
-        user_id=user_id,
         meta=meta,
         title=TITLE,
         permission=Permission.PAY,
@@ -66,23 +54,30 @@ async def open_payment(
     )
 
 
+def read_amount(view: dict[str, Any]) -> tuple[Decimal | None, str | None]:
+    """The amount typed, or why it is not one."""
+    raw = (field(view, Block.AMOUNT) or "").strip().replace(",", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None, "Enter a number, like 50 or 49.90."
+    if not value.is_finite() or value == 0:
+        return value, "Enter an amount other than zero."
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        return value, "At most two decimals."
+    if abs(value) > MAX_AMOUNT:
+        return value, "That amount is too large."
+    return value, None
+
+
 def read_payment(
     view: dict[str, Any], currency: str, now: datetime
 ) -> tuple[NewPayment | None, dict[str, str]]:
     """The form as a NewPayment, or errors keyed by block id."""
     errors: dict[str, str] = {}
-    raw = (field(view, Block.AMOUNT) or "").strip().replace(",", "")
-    value: Decimal | None = None
-    try:
-        value = Decimal(raw)
-        if not value.is_finite() or value == 0:
-            errors[Block.AMOUNT] = "Enter an amount other than zero."
-        elif value.as_tuple().exponent < -2:  # type: ignore[operator]
-            errors[Block.AMOUNT] = "At most two decimals."
-        elif abs(value) > MAX_AMOUNT:
-            errors[Block.AMOUNT] = "That amount is too large."
-    except InvalidOperation:
-        errors[Block.AMOUNT] = "Enter a number, like 50 or 49.90."
+    value, wrong = read_amount(view)
+    if wrong:
+        errors[Block.AMOUNT] = wrong
     method_text = field(view, Block.METHOD)
     try:
         method = PaymentMethod(method_text)
@@ -118,9 +113,13 @@ def read_payment(
 
 
 async def on_pay_submit(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
     meta = ModalMeta.load(view.get("private_metadata"))
     currency = (meta.extra or {}).get("currency", "USD")
     payment, errors = read_payment(view, currency, deps.clock.now())
@@ -129,12 +128,8 @@ async def on_pay_submit(
         return
     refund = payment.amount.amount < 0
     try:
-        await require(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            permission=Permission.REFUND if refund else Permission.PAY,
-            booking_number=meta.booking,
+        await deps.access.require(
+            actor, Permission.REFUND if refund else Permission.PAY, booking_number=meta.booking
         )
     except PermissionDenied as denied:
         await ack(response_action="errors", errors={Block.AMOUNT: denied.message[:150]})
@@ -153,23 +148,18 @@ async def on_pay_submit(
         response_action="update",
         view=message_view(TITLE, ":hourglass_flowing_sand: Recording in Bookeo…"),
     )
-
-    work = _record(
-        payment,
-        meta,
-        view_id=view["id"],
-        client=client,
-        deps=deps,
-        team_id=team_id,
-        user_id=user_id,
-    )
+    work = _record(payment, meta, view_id=view["id"], client=client, deps=deps, actor=actor)
     after_ack(deps, client, body, work, name="pay")
 
 
 async def on_refund_confirm(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, deps: Deps
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
 ) -> None:
-    team_id, user_id = body["team"]["id"], body["user"]["id"]
     meta = ModalMeta.load(view.get("private_metadata"))
     raw = (meta.extra or {}).get("payment")
     try:
@@ -183,13 +173,7 @@ async def on_refund_confirm(
         )
         return
     try:
-        await require(
-            deps,
-            team_id=team_id,
-            user_id=user_id,
-            permission=Permission.REFUND,
-            booking_number=meta.booking,
-        )
+        await deps.access.require(actor, Permission.REFUND, booking_number=meta.booking)
     except PermissionDenied as denied:
         await ack(response_action="update", view=message_view("Refund", denied.message))
         return
@@ -198,16 +182,7 @@ async def on_refund_confirm(
         response_action="update",
         view=message_view("Refund", ":hourglass_flowing_sand: Recording the refund…"),
     )
-
-    work = _record(
-        payment,
-        meta,
-        view_id=view["id"],
-        client=client,
-        deps=deps,
-        team_id=team_id,
-        user_id=user_id,
-    )
+    work = _record(payment, meta, view_id=view["id"], client=client, deps=deps, actor=actor)
     after_ack(deps, client, body, work, name="refund")
 
 
@@ -218,143 +193,15 @@ async def _record(
     view_id: str,
     client: AsyncWebClient,
     deps: Deps,
-    team_id: str,
-    user_id: str,
+    actor: Actor,
 ) -> None:
     assert meta.booking is not None
-    modal = OpenModal(client, view_id, None)
-    kind = "refund" if payment.amount.amount < 0 else "payment"
-    key = f"pay:{meta.key or secrets.token_hex(16)}"
-    claim = await deps.store.claim_create(key, at=deps.clock.now())
-    if not claim.fresh and claim.state == "unknown":
-        # An earlier try's answer was lost: whether to record it now depends on Bookeo.
-        try:
-            found = await recorded_like(deps, meta.booking, payment, since=claim.claimed_at)
-        except BookeoError:
-            await modal.show(message_view(TITLE, STILL_UNKNOWN.format(booking=meta.booking)))
-            return
-        if found is None:
-            await deps.store.finish_create(
-                key, state="failed", booking_number=None, at=deps.clock.now()
-            )
-            claim = await deps.store.claim_create(key, at=deps.clock.now())
-        else:
-            await deps.store.finish_create(
-                key, state="done", booking_number=meta.booking, at=deps.clock.now()
-            )
-    if not claim.fresh:
-        await modal.show(
-            message_view(TITLE, "This payment was already submitted; it is recorded once.")
-        )
-        return
-    started = deps.clock.now()
-    try:
-        await deps.bookeo.bookings.add_payment(meta.booking, payment)
-    except Exception as error:
-        outcome = await _after_failure(deps, meta.booking, payment, error, since=started)
-        if outcome != "recorded":
-            who = (team_id, user_id)
-            await _failed(
-                deps, modal, key, error, meta.booking, outcome=outcome, kind=kind, who=who
-            )
-            return
-    await deps.store.finish_create(
-        key, state="done", booking_number=meta.booking, at=deps.clock.now()
+    form = PaymentForm(
+        key=meta.key or secrets.token_hex(16), booking_number=meta.booking, payment=payment
     )
-    shown = format_amount(payment.amount.amount, payment.amount.currency)
-    await audit(
-        deps,
-        team_id=team_id,
-        user_id=user_id,
-        action=kind,
-        booking_number=meta.booking,
-        outcome="ok",
-        detail=json.dumps({"amount": shown, "method": payment.payment_method.value}),
-    )
-    method = payment.payment_method.value
-    line = f":moneybag: <@{user_id}> recorded a {kind} of *{escape(shown)}* ({method})."
-    booking = await refresh_card(client, deps, meta, team_id=team_id, user_id=user_id, line=line)
-    text = (
-        f":white_check_mark: {kind.capitalize()} of {escape(shown)} recorded "
-        f"on booking {escape(meta.booking)}."
-    )
-    if booking is None:
-        await modal.show(message_view(TITLE, text))
-    else:
-        await modal.show(result_view(TITLE, text, booking, CardOptions(tz=deps.tz)))
-
-
-AfterFailure = Literal["recorded", "not recorded", "unknown", "not sent"]
-STILL_UNKNOWN = (
-    ":warning: An earlier try may have recorded this payment, and Bookeo cannot say yet. "
-    "Check `/bookeo payments {booking}` before trying again."
-)
-NOT_RECORDED = (
-    ":cloud: Bookeo did not answer, and no payment was recorded (the bot checked). "
-    "Try again in a minute."
-)
-
-
-async def recorded_like(
-    deps: Deps, booking_number: str, payment: NewPayment, *, since: datetime | None
-) -> Payment | None:
-    """A payment on the booking that looks like this one (same amount, method, reason and
-    comment) made since `since`: what an earlier try whose answer was lost recorded. Bookeo
-    takes no idempotency key for payments, so this fingerprint is the best there is."""
-    earliest = (since or deps.clock.now() - timedelta(hours=1)) - timedelta(minutes=1)
-    async for made in deps.bookeo.bookings.payments(booking_number):
-        when = made.creation_time or made.received_time
-        if (
-            made.amount.amount == payment.amount.amount
-            and made.payment_method == payment.payment_method
-            and (made.reason or "") == payment.reason
-            and (made.comment or None) == payment.comment
-            and (when is None or when >= earliest)
-        ):
-            return made
-    return None
-
-
-async def _after_failure(
-    deps: Deps, booking_number: str, payment: NewPayment, error: Exception, *, since: datetime
-) -> AfterFailure:
-    """What became of a payment whose add failed: if the request may have reached Bookeo,
-    Bookeo is asked whether it recorded it all the same (only the answer was lost)."""
-    if not getattr(error, "may_have_reached", False):
-        return "not sent"
-    try:
-        found = await recorded_like(deps, booking_number, payment, since=since)
-    except BookeoError:
-        return "unknown"
-    return "not recorded" if found is None else "recorded"
-
-
-async def _failed(
-    deps: Deps,
-    modal: OpenModal,
-    key: str,
-    error: Exception,
-    booking_number: str,
-    *,
-    outcome: AfterFailure,
-    kind: str,
-    who: tuple[str, str],
-) -> None:
-    await deps.store.finish_create(
-        key,
-        state="unknown" if outcome == "unknown" else "failed",
-        booking_number=booking_number,
-        at=deps.clock.now(),
-    )
-    team_id, user_id = who
-    await audit(
-        deps,
-        team_id=team_id,
-        user_id=user_id,
-        action=kind,
-        booking_number=booking_number,
-        outcome="failed",
-        detail=str(error)[:500],
-    )
-    text = NOT_RECORDED if outcome == "not recorded" else user_message(error, write=True)
-    await modal.show(message_view(TITLE, text))
+    outcome = await deps.bookings.record_payment(actor, form)
+    if isinstance(outcome, Recorded):
+        line = payment_line(outcome, actor.user_id)
+        await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)
+    result = payment_result(outcome, meta.booking, CardOptions(tz=deps.tz))
+    await OpenModal(client, view_id, None).show(result)

@@ -28,28 +28,58 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.bookeo.models import Booking, PeopleCategory, Product
+from bot.party import rated_categories, seats_needed
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.text import amount, clip, escape, plural
 from bot.slack.views.modals import ModalMeta, modal, summary_blocks
+from bot.slots import EventSlot, Slot, SlotChoice, TimeSlot
+
+__all__ = [
+    "FormState",
+    "create_view",
+    "edit_view",
+    "parse_slot",
+    "price_of",
+    "rated_categories",
+    "seats_needed",
+    "slot_label",
+    "slot_value",
+]
+
+_EVENT = "e:"  # the option value of a fixed slot: its event id
+_TIME = "t:"  # the option value of a flexible product's time: its ISO start
 
 
-@dataclass(frozen=True)
-class SlotChoice:
-    """A bookable time: a fixed slot's event id, or a flexible product's start time."""
+def slot_value(slot: Slot) -> str:
+    """A slot as a Slack option value: `e:<event id>` or `t:<ISO start>`."""
+    if isinstance(slot, EventSlot):
+        return f"{_EVENT}{slot.event_id}"
+    return f"{_TIME}{slot.start.isoformat()}"
 
-    value: str  # "e:<eventId>" or "t:<ISO start>"
-    start: datetime
-    end: datetime | None
-    seats_left: int | None
 
-    def label(self, tz: tzinfo) -> str:
-        text = f"{self.start.astimezone(tz):%H:%M}"
-        if self.end is not None:
-            text += f"–{self.end.astimezone(tz):%H:%M}"
-        if self.seats_left is not None:
-            text += f" · {plural(self.seats_left, 'seat')} left"
-        return clip(text, 75)
+def parse_slot(value: object) -> Slot | None:
+    """The slot an option value names; None for anything else (an old or forged value)."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith(_EVENT) and len(value) > len(_EVENT):
+        return EventSlot(value.removeprefix(_EVENT))
+    if value.startswith(_TIME):
+        try:
+            start = datetime.fromisoformat(value.removeprefix(_TIME))
+        except ValueError:
+            return None
+        return TimeSlot(start) if start.tzinfo is not None else None
+    return None
+
+
+def slot_label(choice: SlotChoice, tz: tzinfo) -> str:
+    text = f"{choice.start.astimezone(tz):%H:%M}"
+    if choice.end is not None:
+        text += f"–{choice.end.astimezone(tz):%H:%M}"
+    if choice.seats_left is not None:
+        text += f" · {plural(choice.seats_left, 'seat')} left"
+    return clip(text, 75)
 
 
 @dataclass(frozen=True)
@@ -60,22 +90,9 @@ class FormState:
     tz: tzinfo
     product: Product | None = None
     slots: list[SlotChoice] = field(default_factory=list)
-    slot_value: str | None = None
+    slot: Slot | None = None
     people: dict[str, int] = field(default_factory=dict)
     notes: str | None = None
-
-
-def rated_categories(
-    product: Product, categories: dict[str, PeopleCategory]
-) -> list[PeopleCategory]:
-    """The categories a product prices (all of them when it is priced per booking)."""
-    rates = {r.people_category_id for r in product.default_rates or []}
-    if not rates or None in rates:
-        chosen = [c for c in categories.values() if c.id == "Cadults"] or list(categories.values())[
-            :1
-        ]
-        return chosen + [c for c in categories.values() if c.id in rates and c not in chosen]
-    return [c for c in categories.values() if c.id in rates]
 
 
 def price_of(product: Product, people: dict[str, int]) -> tuple[Decimal, str] | None:
@@ -90,10 +107,6 @@ def price_of(product: Product, people: dict[str, int]) -> tuple[Decimal, str] | 
         if rate.people_category_id is not None:
             total += rate.price.amount * people.get(rate.people_category_id, 0)
     return total, currency
-
-
-def seats_needed(people: dict[str, int], categories: dict[str, PeopleCategory]) -> int:
-    return sum(n * (categories[c].num_seats if c in categories else 1) for c, n in people.items())
 
 
 def _product_block(state: FormState) -> InputBlock:
@@ -134,8 +147,11 @@ def _time_blocks(state: FormState, *, date_action: str) -> list[Block]:
             )
         )
         return blocks
-    options = [Option(value=s.value, label=s.label(state.tz)) for s in state.slots[:100]]
-    initial = next((o for o in options if o.value == state.slot_value), None)
+    options = [
+        Option(value=slot_value(s.slot), label=slot_label(s, state.tz)) for s in state.slots[:100]
+    ]
+    chosen = slot_value(state.slot) if state.slot is not None else None
+    initial = next((o for o in options if o.value == chosen), None)
     blocks.append(
         InputBlock(
             block_id=B.SLOT,
@@ -177,7 +193,7 @@ def _people_blocks(state: FormState) -> list[Block]:
     if priced is not None:
         facts.append(f"Price: *{amount(*priced)}*")
     needed = seats_needed(state.people, state.categories)
-    slot = next((s for s in state.slots if s.value == state.slot_value), None)
+    slot = next((s for s in state.slots if s.slot == state.slot), None)
     if slot is not None and slot.seats_left is not None:
         warn = " :warning:" if needed > slot.seats_left else ""
         facts.append(f"{plural(needed, 'seat')} of {slot.seats_left} left{warn}")

@@ -15,8 +15,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.bookeo.models import Booking, Customer
+from bot.refs import is_bot_ref
 from bot.slack.ids import Action
-from bot.slack.text import clip, escape, money, plural, when
+from bot.slack.text import clip, escape, money, when
+from bot.wording import party as party  # re-exported: views name it with the card
 
 BOOKEO_URL = "https://signin.bookeo.com/"
 
@@ -30,19 +32,6 @@ class CardOptions:
     actions: bool = True
     cancel_reason: str | None = None
     notes: str | None = None
-
-
-def party(booking: Booking, categories: dict[str, str]) -> str:
-    parts = [
-        plural(
-            n.number,
-            categories.get(n.people_category_id, n.people_category_id).rstrip("s"),
-            categories.get(n.people_category_id, n.people_category_id),
-        )
-        for n in booking.participants.numbers
-        if n.number
-    ]
-    return ", ".join(parts) or "no one"
 
 
 def customer_line(customer: Customer | None, *, show_contacts: bool) -> str:
@@ -94,7 +83,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
     ]
     if booking.source:
         fields.append(_field("Source", escape(str(booking.source))))
-    if booking.external_ref and not booking.external_ref.startswith("slack-"):
+    if booking.external_ref and not is_bot_ref(booking.external_ref):
         fields.append(_field("Reference", escape(booking.external_ref)))
     if options.notes:
         fields.append(_field("Notes", escape(clip(options.notes, 1500))))

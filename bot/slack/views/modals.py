@@ -26,7 +26,8 @@ from bot.bookeo.models import Booking, PaymentMethod
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.text import clip, escape, money, when
-from bot.slack.views.cards import CardOptions, booking_card, party
+from bot.slack.views.cards import CardOptions, booking_card
+from bot.wording import party
 
 METHOD_LABELS = {
     PaymentMethod.CASH: "Cash",

@@ -1,0 +1,107 @@
+"""`BookingOps`: make, change, cancel and pay bookings, and what their forms need to read.
+
+Each write takes an `Actor` and a typed form (bot.ops.forms), checks the role, runs through
+`IdempotentWrite` where a repeat must not write twice, is audited, and returns a typed
+outcome (bot.ops.outcomes)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.bookeo import BookeoClient
+from bot.bookeo.models import Booking, Customer, Product
+from bot.catalog import Catalog
+from bot.clock import Clock
+from bot.lookup import CustomerIndexer
+from bot.ops.access import Access
+from bot.ops.actor import Actor
+from bot.ops.bookings import cancel, create, edit, payment, reads
+from bot.ops.bookings._services import Services
+from bot.ops.bookings.reads import DayTimes
+from bot.ops.forms import CancelForm, CreateForm, EditForm, PaymentForm
+from bot.ops.idempotent import IdempotentWrite
+from bot.ops.outcomes import (
+    CancelOutcome,
+    CreateOutcome,
+    EditOutcome,
+    PaymentOutcome,
+    Repeat,
+)
+from bot.slots import SlotChoice
+from bot.store import Store
+
+__all__ = ["BookingOps", "DayTimes"]
+
+
+class BookingOps:
+    def __init__(
+        self,
+        *,
+        bookeo: BookeoClient,
+        store: Store,
+        catalog: Catalog,
+        indexer: CustomerIndexer,
+        access: Access,
+        clock: Clock,
+        tz: ZoneInfo,
+    ) -> None:
+        self._s = Services(
+            bookeo=bookeo,
+            store=store,
+            catalog=catalog,
+            indexer=indexer,
+            access=access,
+            writes=IdempotentWrite(store, clock),
+            clock=clock,
+            tz=tz,
+        )
+
+    # -- writes --------------------------------------------------------------------------
+
+    async def earlier_create(self, actor: Actor, form_key: str) -> Repeat | None:
+        """What became of an earlier submission of this create form (None: nothing)."""
+        return await create.earlier_create(self._s, actor, form_key)
+
+    async def claim_create(self, actor: Actor, form_key: str) -> Repeat | None:
+        """Claim the form for one create (None: claimed), before its ack says "creating"."""
+        return await create.claim_create(self._s, actor, form_key)
+
+    async def create(self, actor: Actor, form: CreateForm) -> CreateOutcome:
+        """Make the booking of a claimed form."""
+        return await create.create(self._s, actor, form)
+
+    async def edit(self, actor: Actor, form: EditForm) -> EditOutcome:
+        return await edit.edit(self._s, actor, form)
+
+    async def cancel(self, actor: Actor, form: CancelForm) -> CancelOutcome:
+        return await cancel.cancel(self._s, actor, form)
+
+    async def record_payment(self, actor: Actor, form: PaymentForm) -> PaymentOutcome:
+        return await payment.record_payment(self._s, actor, form)
+
+    # -- reads for the forms -------------------------------------------------------------
+
+    async def get(self, booking_number: str) -> Booking:
+        """The booking with its customer."""
+        return await self._s.bookeo.bookings.get(booking_number, expand_customer=True)
+
+    async def customer(self, booking_number: str) -> Customer:
+        return await self._s.bookeo.bookings.customer(booking_number)
+
+    async def note(self, booking_number: str) -> str | None:
+        """The bot's note on a booking (Bookeo's API has no notes field)."""
+        return await self._s.store.note(booking_number)
+
+    async def load_slots(
+        self, product: Product, day: date, people: dict[str, int], *, booking: Booking | None = None
+    ) -> list[SlotChoice]:
+        return await reads.load_slots(self._s, product, day, people, booking=booking)
+
+    async def first_day_with_times(
+        self, product: Product, day: date, people: dict[str, int]
+    ) -> DayTimes:
+        return await reads.first_day_with_times(self._s, product, day, people)
+
+    async def search_customers(self, query: str, *, budget: float) -> list[Customer] | None:
+        return await reads.search_customers(self._s, query, budget=budget)

@@ -1,0 +1,23 @@
+"""Who a booking is for, by people category: which categories a product prices, and how many
+seats a party takes."""
+
+from __future__ import annotations
+
+from bot.bookeo.models import PeopleCategory, Product
+
+
+def rated_categories(
+    product: Product, categories: dict[str, PeopleCategory]
+) -> list[PeopleCategory]:
+    """The categories a product prices (all of them when it is priced per booking)."""
+    rates = {r.people_category_id for r in product.default_rates or []}
+    if not rates or None in rates:
+        chosen = [c for c in categories.values() if c.id == "Cadults"] or list(categories.values())[
+            :1
+        ]
+        return chosen + [c for c in categories.values() if c.id in rates and c not in chosen]
+    return [c for c in categories.values() if c.id in rates]
+
+
+def seats_needed(people: dict[str, int], categories: dict[str, PeopleCategory]) -> int:
+    return sum(n * (categories[c].num_seats if c in categories else 1) for c, n in people.items())
