@@ -28,16 +28,11 @@ from .backoffice import backoffice_routes
 from .errors import ApiError, bad_request
 from .faults import Faults
 from .paging import PageStore, page_size
-from .render import Json
+from .parsing import parse_day, parse_time
+from .records import BookingRecord
+from .render import BACK_OFFICE_AGENT, Json
 from .seed import build_state
-from .state import (
-    API_AGENT,
-    BACK_OFFICE_AGENT,
-    BookingRecord,
-    BusinessState,
-    parse_day,
-    parse_time,
-)
+from .state import API_AGENT, BusinessState
 from .webhooks import WebhookSender, epoch_ms
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -465,8 +460,7 @@ class Sandbox:
         return _json(self.state.hold_json(self.state.get_hold(request.path_params["id"])))
 
     async def delete_hold(self, request: Request) -> Response:
-        hold = self.state.get_hold(request.path_params["id"])
-        del self.state.holds[hold.id]
+        self.state.delete_hold(request.path_params["id"])
         return Response(status_code=204, headers=_NO_CACHE)
 
     # settings
@@ -533,8 +527,7 @@ class Sandbox:
         return _json(self.state.webhook_json(self.state.get_webhook(request.path_params["id"])))
 
     async def delete_webhook(self, request: Request) -> Response:
-        webhook = self.state.get_webhook(request.path_params["id"])
-        del self.state.webhooks[webhook.id]
+        self.state.delete_webhook(request.path_params["id"])
         return Response(status_code=204, headers=_NO_CACHE)
 
 

@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import ApiError, bad_request
-from .state import BACK_OFFICE_AGENT
+from .render import BACK_OFFICE_AGENT
 
 if TYPE_CHECKING:
     from .app import Sandbox
