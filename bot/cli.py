@@ -170,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_shell(args: argparse.Namespace) -> int:
-    from bot.shell.session import run_shell
+    from bot.shell.repl import run_shell
 
     settings = load_settings()  # fail early, one line per problem, on a bad .env
     configure_logging(
