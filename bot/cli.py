@@ -170,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_shell(args: argparse.Namespace) -> int:
-    from bot.shell.session import run_shell
+    from bot.shell.repl import run_shell
 
     settings = load_settings()  # fail early, one line per problem, on a bad .env
     configure_logging(
@@ -233,11 +233,11 @@ def _run_serve(args: argparse.Namespace) -> int:
         # On SIGTERM uvicorn stops accepting, finishes open requests, then runs bot.stop().
         await server.serve()
 
-    # The cycle collector's pauses were the ack tail (bench: ack, 50 concurrent: one ~95 ms
-    # stall per 2,000 requests; none with the collector off). Everything built so far lives as
-    # long as the process, so it is frozen out of the collector's sight, and full collections
-    # come 50 times less often (young ones every 2,000 allocations instead of 700). Measured:
-    # p99 97 ms → 22–25 ms; a larger young threshold (50,000) made every pause longer.
+    # The cycle collector's pauses were the tail of the ack latency under load: a stall now
+    # and then, gone with the collector off. Everything built so far lives as long as the
+    # process, so it is frozen out of the collector's sight, and young collections run every
+    # 2,000 allocations instead of 700, so full ones come far less often. A much larger young
+    # threshold made every pause longer instead (bench/RESULTS.md has the figures).
     gc.freeze()
     gc.set_threshold(2_000, 50, 100)
     asyncio.run(serve())

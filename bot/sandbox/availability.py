@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from .errors import bad_request
+from .parsing import parse_time
 from .render import Json, money
-from .state import BusinessState, parse_time
+from .state import BusinessState
 
 MAX_WINDOW = timedelta(days=31)
 

@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import ApiError, bad_request
-from .state import BACK_OFFICE_AGENT
+from .render import BACK_OFFICE_AGENT
 
 if TYPE_CHECKING:
     from .app import Sandbox
@@ -35,27 +35,35 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def backoffice_routes(sandbox: Sandbox) -> list[Route]:
-    state = sandbox.state
+    return BackOffice(sandbox).routes()
 
-    def route(path: str, method: str, handler: Handler) -> Route:
-        async def endpoint(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except ApiError as error:
-                return JSONResponse(error.body(), status_code=error.status)
 
-        return Route(f"/_sandbox{path}", endpoint, methods=[method])
+class BackOffice:
+    """The `/_sandbox` endpoints over one sandbox: its state, faults, sender and call counts."""
 
-    async def body(request: Request) -> dict[str, Any]:
-        try:
-            data = await request.json() if await request.body() else {}
-        except ValueError:
-            raise bad_request("The request body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise bad_request("The request body must be a JSON object")
-        return data
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.state = sandbox.state
 
-    async def index(request: Request) -> Response:
+    def routes(self) -> list[Route]:
+        rows: list[tuple[str, str, Handler]] = [
+            ("", "GET", self.index),
+            ("/faults", "GET", self.get_faults),
+            ("/faults", "POST", self.set_faults),
+            ("/bookings", "POST", self.create_booking),
+            ("/bookings/{number}/move", "POST", self.move_booking),
+            ("/bookings/{number}/cancel", "POST", self.cancel_booking),
+            ("/bookings/{number}/payments", "POST", self.pay_booking),
+            ("/deliveries", "GET", self.deliveries),
+            ("/calls", "GET", self.calls),
+        ]
+        return [
+            Route(f"/_sandbox{path}", _answering_errors(handler), methods=[method])
+            for path, method, handler in rows
+        ]
+
+    async def index(self, request: Request) -> Response:
+        state, sandbox = self.state, self.sandbox
         return JSONResponse(
             {
                 "business": state.name,
@@ -70,28 +78,28 @@ def backoffice_routes(sandbox: Sandbox) -> list[Route]:
             }
         )
 
-    async def get_faults(request: Request) -> Response:
-        return JSONResponse(sandbox.faults.as_dict())
+    async def get_faults(self, request: Request) -> Response:
+        return JSONResponse(self.sandbox.faults.as_dict())
 
-    async def set_faults(request: Request) -> Response:
+    async def set_faults(self, request: Request) -> Response:
         try:
-            sandbox.faults.update(await body(request))
+            self.sandbox.faults.update(await _body(request))
         except ValueError as exc:
             raise bad_request(str(exc)) from None
-        return JSONResponse(sandbox.faults.as_dict())
+        return JSONResponse(self.sandbox.faults.as_dict())
 
-    async def create_booking(request: Request) -> Response:
-        booking = state.create_booking(
-            await body(request), agent=BACK_OFFICE_AGENT, backend=True, source="backend"
+    async def create_booking(self, request: Request) -> Response:
+        booking = self.state.create_booking(
+            await _body(request), agent=BACK_OFFICE_AGENT, backend=True, source="backend"
         )
-        return JSONResponse(state.booking_json(booking, expand_customer=True), status_code=201)
+        return JSONResponse(self.state.booking_json(booking, expand_customer=True), status_code=201)
 
-    async def move_booking(request: Request) -> Response:
-        data = await body(request)
+    async def move_booking(self, request: Request) -> Response:
+        data = await _body(request)
         if not ("eventId" in data or "startTime" in data):
             raise bad_request("Give eventId (fixed products) or startTime (flexibleTime)")
         number = request.path_params["number"]
-        current = state.get_booking(number)
+        current = self.state.get_booking(number)
         change: dict[str, Any] = {
             "participants": {
                 "numbers": [
@@ -100,44 +108,53 @@ def backoffice_routes(sandbox: Sandbox) -> list[Route]:
             },
             **{k: data[k] for k in ("eventId", "startTime") if k in data},
         }
-        booking = state.update_booking(number, change, agent=BACK_OFFICE_AGENT, backend=True)
-        return JSONResponse(state.booking_json(booking, expand_customer=True))
+        booking = self.state.update_booking(number, change, agent=BACK_OFFICE_AGENT, backend=True)
+        return JSONResponse(self.state.booking_json(booking, expand_customer=True))
 
-    async def cancel_booking(request: Request) -> Response:
-        data = await body(request)
-        booking = state.cancel_booking(
+    async def cancel_booking(self, request: Request) -> Response:
+        data = await _body(request)
+        booking = self.state.cancel_booking(
             request.path_params["number"], agent=BACK_OFFICE_AGENT, reason=data.get("reason")
         )
-        return JSONResponse(state.booking_json(booking, expand_customer=True))
+        return JSONResponse(self.state.booking_json(booking, expand_customer=True))
 
-    async def pay_booking(request: Request) -> Response:
-        data = await body(request)
-        payment = state.add_payment(
+    async def pay_booking(self, request: Request) -> Response:
+        data = await _body(request)
+        payment = self.state.add_payment(
             request.path_params["number"],
             {
-                "amount": {"amount": str(data.get("amount", "")), "currency": state.currency},
+                "amount": {"amount": str(data.get("amount", "")), "currency": self.state.currency},
                 "paymentMethod": data.get("paymentMethod", "cash"),
                 "reason": data.get("reason", "Payment at the desk"),
                 **({"comment": data["comment"]} if "comment" in data else {}),
             },
             agent=BACK_OFFICE_AGENT,
         )
-        return JSONResponse(state.payment_json(payment), status_code=201)
+        return JSONResponse(self.state.payment_json(payment), status_code=201)
 
-    async def deliveries(request: Request) -> Response:
-        return JSONResponse([asdict(record) for record in sandbox.sender.log])
+    async def deliveries(self, request: Request) -> Response:
+        return JSONResponse([asdict(record) for record in self.sandbox.sender.log])
 
-    async def calls(request: Request) -> Response:
-        return JSONResponse(dict(sandbox.calls))
+    async def calls(self, request: Request) -> Response:
+        return JSONResponse(dict(self.sandbox.calls))
 
-    return [
-        route("", "GET", index),
-        route("/faults", "GET", get_faults),
-        route("/faults", "POST", set_faults),
-        route("/bookings", "POST", create_booking),
-        route("/bookings/{number}/move", "POST", move_booking),
-        route("/bookings/{number}/cancel", "POST", cancel_booking),
-        route("/bookings/{number}/payments", "POST", pay_booking),
-        route("/deliveries", "GET", deliveries),
-        route("/calls", "GET", calls),
-    ]
+
+def _answering_errors(handler: Handler) -> Handler:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ApiError as error:
+            return JSONResponse(error.body(), status_code=error.status)
+
+    return endpoint
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    """The JSON object sent, or {} for an empty body (these routes take optional fields)."""
+    try:
+        data = await request.json() if await request.body() else {}
+    except ValueError:
+        raise bad_request("The request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise bad_request("The request body must be a JSON object")
+    return data

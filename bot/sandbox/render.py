@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .state import BookingRecord, Customer, Event, Hold, PaymentRecord, WebhookRecord
+    from .records import BookingRecord, Customer, Event, Hold, PaymentRecord, WebhookRecord
 
 Json = dict[str, Any]
 BACK_OFFICE_AGENT = "Back office (sandbox)"

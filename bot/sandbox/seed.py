@@ -13,16 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
-from .state import (
-    BACK_OFFICE_AGENT,
-    BookingRecord,
-    BusinessState,
-    Category,
-    Customer,
-    Event,
-    PaymentRecord,
-    Product,
-)
+from .records import BookingRecord, Category, Customer, Event, PaymentRecord, Product
+from .render import BACK_OFFICE_AGENT
+from .state import BusinessState
 
 PAST_DAYS = 7
 FUTURE_DAYS = 30

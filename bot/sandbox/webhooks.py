@@ -25,7 +25,8 @@ import httpx
 from bot.bookeo.webhooks import compute_signature
 
 from .faults import Faults
-from .state import BusinessState, WebhookRecord
+from .records import WebhookRecord
+from .state import BusinessState
 
 log = logging.getLogger("bot.sandbox.webhooks")
 

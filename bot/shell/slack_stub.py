@@ -40,10 +40,21 @@ async def read_args(request: web.Request) -> dict[str, Any]:
 
 
 class SlackStub:
-    """Subclasses (the tests' fake) override `_api` / `_respond` and keep the server."""
+    """Slack's Web API on loopback, answering as Slack does; each call goes to `listener`.
 
-    def __init__(self, listener: Listener = lambda _method, _args: None) -> None:
+    The tests' fake (tests/fakes/slack_api.py) builds on it: same server, same answers, plus
+    recording, staged failures and a message history.
+    """
+
+    def __init__(
+        self,
+        listener: Listener = lambda _method, _args: None,
+        *,
+        team_id: str = "TSHELL",
+        team_name: str = "Shell",
+    ) -> None:
         self._listener = listener
+        self._team = {"team_id": team_id, "team": team_name}
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -74,26 +85,34 @@ class SlackStub:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def _api(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        args = await read_args(request)
-        answer: dict[str, Any] = {"ok": True}
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """What Slack answers a successful call to `method` with, in the shape the bot reads."""
         if method == "auth.test":
-            answer |= {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "TSHELL", "team": "Shell"}
-        elif method in ("chat.postMessage", "chat.update"):
+            return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", **self._team}
+        if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
-            args["ts"] = ts
-            answer |= {"channel": args.get("channel"), "ts": ts}
-        elif method == "conversations.history":
-            answer["messages"] = []  # the shell starts afresh each time: nothing to recover
-        elif method == "chat.postEphemeral":
-            answer["message_ts"] = f"1700000000.{next(self._ts):06d}"
-        elif method.startswith("views."):
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "conversations.history":
+            # A stand-in starts afresh each time: there is no history to recover.
+            return {"ok": True, "messages": [], "has_more": False}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method.startswith("views."):
             view = dict(decode_value(args.get("view")) or {})
             view["id"] = args.get("view_id") or f"V{next(self._views):04d}"
             view["hash"] = f"h{next(self._views)}"
-            args["view"] = view
-            answer["view"] = view
+            return {"ok": True, "view": view}
+        return {"ok": True}
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await read_args(request)
+        answer = self.answer(method, args)
+        # The listener sees the call as it landed: a posted message with its ts, a view with its id.
+        if method in ("chat.postMessage", "chat.update"):
+            args["ts"] = answer["ts"]
+        if "view" in answer:
+            args["view"] = answer["view"]
         self._listener(method, args)
         return web.json_response(answer)
 

@@ -24,7 +24,7 @@ def make_engine(url: str) -> AsyncEngine:
     if make_url(url).get_backend_name() == "sqlite":
         # One connection, so the pool's queue (which awaits) orders the writers. With several,
         # SQLite lets one write and makes the others wait in its busy handler, which sleeps in
-        # steps of up to 100 ms: webhook intake fell to about 100 a second under load.
+        # steps of up to 100 ms: under load, webhook intake slowed to the pace of those sleeps.
         # No pre-ping: a file does not drop connections, and a ping is a thread hop per use.
         engine = create_async_engine(async_url(url), pool_size=1, max_overflow=0, pool_timeout=60)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -37,7 +37,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     # synchronous=NORMAL: in WAL mode a commit survives the process being killed (the crash
     # test kills it mid-burst); only an OS crash or power cut can lose the last commits, and
     # the resync every 30 minutes fetches those changes from Bookeo again. FULL fsyncs every
-    # commit, which capped webhook intake at about 100 a second.
+    # commit, and the fsyncs, not the bot, then set the pace of webhook intake.
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -8,7 +8,6 @@ fail (`ok: false` errors, 429 + Retry-After), and lists calls to methods it does
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any, ClassVar
 
 from aiohttp import web
 
-from bot.shell.slack_stub import SlackStub, decode_value, read_args
+from bot.shell.slack_stub import SlackStub, read_args
 
 
 @dataclass
@@ -54,13 +53,11 @@ class FakeSlackAPI(SlackStub):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(team_id="T1", team_name="Test")
         self.calls: list[Call] = []
         self.responses: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.unexpected: list[str] = []
         self._staged: dict[str, deque[Staged]] = defaultdict(deque)
-        self._ts = itertools.count(1)
-        self._views = itertools.count(1)
         self._changed = asyncio.Condition()
         self._channel_limit: float | None = None
         self._last_post: dict[str, float] = {}
@@ -161,14 +158,6 @@ class FakeSlackAPI(SlackStub):
         return web.Response(text="ok")
 
     def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "user_id": "UBOT",
-                "bot_id": "BBOT",
-                "team_id": "T1",
-                "team": "Test",
-            }
         if method == "conversations.history":
             channel = str(args.get("channel"))
             history = [
@@ -184,16 +173,7 @@ class FakeSlackAPI(SlackStub):
                 and not c.args.get("thread_ts")
             ]
             return {"ok": True, "messages": history, "has_more": False}
-        if method in ("chat.postMessage", "chat.update"):
-            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
-            if method == "chat.postMessage":
-                args["ts_assigned"] = ts  # what conversations.history reports for it
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
-        if method in ("views.open", "views.push", "views.update", "views.publish"):
-            view = dict(decode_value(args.get("view")) or {})
-            view["id"] = args.get("view_id") or f"V{next(self._views):04d}"
-            view["hash"] = f"h{next(self._views)}"
-            return {"ok": True, "view": view}
-        return {"ok": True}
+        answer = self.answer(method, args)
+        if method == "chat.postMessage":
+            args["ts_assigned"] = answer["ts"]  # what conversations.history reports for it
+        return answer

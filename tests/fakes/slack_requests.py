@@ -1,25 +1,37 @@
-"""Requests built the way Slack builds them, signed with the signing secret."""
+"""Requests built the way Slack builds them, signed with the tests' signing secret.
+
+The builder is the bot's own (bot/shell/slack_requests.py, which the shell uses too); this
+module binds the tests' workspace, app and secret, and keeps the defaults tests rely on.
+"""
 
 from __future__ import annotations
 
-import itertools
-import json
-import secrets
-import time
 from typing import Any
-from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
+from bot.shell import slack_requests as slack
+from bot.shell.slack_requests import FORM, SlackRequests, interaction
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T1"
-_triggers = itertools.count(1)
+SLACK = SlackRequests(secret=SIGNING_SECRET, team=TEAM, app_id="A1", team_domain="test")
 
-
-def new_trigger() -> str:
-    """A trigger id as Slack makes one: new for every interaction, so no two requests Slack
-    sends are the same bytes (the bot refuses a signed request sent twice)."""
-    return f"{next(_triggers)}.{secrets.token_hex(8)}"
+__all__ = [
+    "SIGNING_SECRET",
+    "SLACK",
+    "TEAM",
+    "block_action",
+    "checkboxes",
+    "date_value",
+    "datetime_value",
+    "dispatch_action",
+    "interaction",
+    "number",
+    "select",
+    "signed_headers",
+    "slash_command",
+    "text_input",
+    "view_submission",
+]
 
 
 def signed_headers(
@@ -27,40 +39,17 @@ def signed_headers(
     *,
     secret: str = SIGNING_SECRET,
     timestamp: int | None = None,
-    content_type: str = "application/x-www-form-urlencoded",
+    content_type: str = FORM,
 ) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    return {
-        "x-slack-request-timestamp": ts,
-        "x-slack-signature": signature,
-        "content-type": content_type,
-    }
+    return slack.signed_headers(body, secret=secret, timestamp=timestamp, content_type=content_type)
 
 
 def slash_command(
     text: str, *, user: str, response_url: str, channel: str = "C1", trigger_id: str | None = None
 ) -> str:
-    return urlencode(
-        {
-            "token": "legacy",
-            "team_id": TEAM,
-            "team_domain": "test",
-            "channel_id": channel,
-            "channel_name": "front-desk",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/bookeo",
-            "text": text,
-            "api_app_id": "A1",
-            "response_url": response_url,
-            "trigger_id": trigger_id or new_trigger(),
-        }
+    return SLACK.slash_command(
+        text, user=user, channel=channel, response_url=response_url, trigger_id=trigger_id
     )
-
-
-def interaction(payload: dict[str, Any]) -> str:
-    return urlencode({"payload": json.dumps(payload)})
 
 
 def block_action(
@@ -75,72 +64,32 @@ def block_action(
     view: dict[str, Any] | None = None,
     trigger_id: str | None = None,
 ) -> str:
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "team": {"id": TEAM, "domain": "test"},
-        "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A1",
-        "trigger_id": trigger_id or new_trigger(),
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "type": "button",
-                "value": value,
-                "action_ts": "1",
-            }
-        ],
-    }
-    if view is not None:
-        payload["view"] = view
-        payload["container"] = {"type": "view", "view_id": view.get("id")}
-    else:
-        payload["channel"] = {"id": channel}
-        payload["container"] = {
-            "type": "message",
-            "channel_id": channel,
-            "message_ts": message_ts or "1700000000.000001",
-            "is_ephemeral": ephemeral,
-        }
-        if response_url:
-            payload["response_url"] = response_url
-    return interaction(payload)
+    return SLACK.block_action(
+        action_id,
+        value,
+        user=user,
+        trigger_id=trigger_id,
+        view=view,
+        channel=channel,
+        message_ts=message_ts,
+        ephemeral=ephemeral,
+        response_url=response_url,
+    )
 
 
 def view_submission(view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str) -> str:
     """Submit `view` (as the bot last showed it) with these input values."""
-    submitted = dict(view)
-    submitted["state"] = {"values": values}
-    return interaction(
-        {
-            "type": "view_submission",
-            "team": {"id": TEAM, "domain": "test"},
-            "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "A1",
-            "trigger_id": new_trigger(),
-            "view": submitted,
-        }
-    )
+    return SLACK.view_submission(view, values, user=user)
 
 
 def dispatch_action(
     view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str, action_id: str
 ) -> str:
     """A `dispatch_action` input changed inside a modal."""
-    current = dict(view)
-    current["state"] = {"values": values}
-    return interaction(
-        {
-            "type": "block_actions",
-            "team": {"id": TEAM, "domain": "test"},
-            "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "A1",
-            "trigger_id": new_trigger(),
-            "container": {"type": "view", "view_id": view.get("id")},
-            "view": current,
-            "actions": [{"action_id": action_id, "block_id": "x", "type": "static_select"}],
-        }
-    )
+    return SLACK.dispatch_action(view, values, user=user, action_id=action_id)
+
+
+# What inputs hold in a submitted view's state, keyed by their action id "value".
 
 
 def text_input(value: str | None) -> dict[str, Any]:
