@@ -49,7 +49,7 @@ async def test_every_write_command_by_every_role(
         for text, least in COMMANDS.items():
             token = uuid.uuid4().hex[:8]
             opened, updated = len(fake_slack.of("views.open")), len(fake_slack.of("views.update"))
-            audited = len(await bot.deps.store.audit_log())
+            audited = len(await bot.store.audit_log())
             answer = await post(
                 bot,
                 slash_command(
@@ -62,7 +62,7 @@ async def test_every_write_command_by_every_role(
             # since a trigger_id lives 3 s, and then shows the form or why not).
             said = answer.text + json.dumps(fake_slack.responses.get(token, []))
             said += json.dumps(fake_slack.of("views.update")[updated:])
-            entries = (await bot.deps.store.audit_log())[audited:]
+            entries = (await bot.store.audit_log())[audited:]
             if allowed(role, least):
                 assert DENIED not in said, (text, role, said)
                 # A form opened, or the write happened and was audited as done.
@@ -81,7 +81,7 @@ async def test_every_card_button_by_every_role(bot: BotApp, fake_slack: FakeSlac
     for user, role in ROLES.items():
         for action, least in BUTTONS.items():
             updated = len(fake_slack.of("views.update"))
-            audited = len(await bot.deps.store.audit_log())
+            audited = len(await bot.store.audit_log())
             answer = await post(
                 bot,
                 block_action(
@@ -95,7 +95,7 @@ async def test_every_card_button_by_every_role(bot: BotApp, fake_slack: FakeSlac
             )
             assert answer.status_code == 200
             await bot.deps.background.drain()
-            entries = (await bot.deps.store.audit_log())[audited:]
+            entries = (await bot.store.audit_log())[audited:]
             shown = json.dumps(fake_slack.of("views.update")[updated:])
             assert shown != "[]", (action, role)  # the modal says something either way
             if allowed(role, least):
@@ -104,3 +104,23 @@ async def test_every_card_button_by_every_role(bot: BotApp, fake_slack: FakeSlac
             else:
                 assert DENIED in shown, (action, role)
                 assert [(e.user_id, e.outcome) for e in entries] == [(user, "denied")]
+
+
+async def test_the_customer_typeahead_shows_contacts_to_staff_only(bot: BotApp) -> None:
+    """The create form's customer search answers with names and emails: a viewer who sends
+    the suggestion request by hand (they cannot open the form) gets none, and it is audited."""
+    from tests.fakes.slack_requests import SLACK
+
+    def search(user: str) -> str:
+        view = {"id": "V1", "type": "modal", "callback_id": "create", "private_metadata": ""}
+        return SLACK.block_suggestion(
+            view, user=user, action_id=Action.CREATE_CUSTOMER, block_id="customer", query="an"
+        )
+
+    staff = await post(bot, search(STAFF))
+    viewer = await post(bot, search(VIEWER))
+    assert staff.status_code == viewer.status_code == 200
+    assert staff.json()["options"], "staff get matching customers"
+    assert viewer.json()["options"] == []
+    denials = [e for e in await bot.store.audit_log() if e.outcome == "denied"]
+    assert [(e.user_id, e.action) for e in denials] == [(VIEWER, "see_contacts")]

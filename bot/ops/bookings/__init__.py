@@ -28,6 +28,7 @@ from bot.ops.outcomes import (
     PaymentOutcome,
     Repeat,
 )
+from bot.permissions import Permission
 from bot.slots import SlotChoice
 from bot.store import Store
 
@@ -86,9 +87,6 @@ class BookingOps:
         """The booking with its customer."""
         return await self._s.bookeo.bookings.get(booking_number, expand_customer=True)
 
-    async def customer(self, booking_number: str) -> Customer:
-        return await self._s.bookeo.bookings.customer(booking_number)
-
     async def note(self, booking_number: str) -> str | None:
         """The bot's note on a booking (Bookeo's API has no notes field)."""
         return await self._s.store.note(booking_number)
@@ -103,5 +101,9 @@ class BookingOps:
     ) -> DayTimes:
         return await reads.first_day_with_times(self._s, product, day, people)
 
-    async def search_customers(self, query: str, *, budget: float) -> list[Customer] | None:
+    async def search_customers(
+        self, actor: Actor, query: str, *, budget: float
+    ) -> list[Customer] | None:
+        """Customers for the create form's typeahead: names and emails, so staff only."""
+        await self._s.access.require(actor, Permission.SEE_CONTACTS)
         return await reads.search_customers(self._s, query, budget=budget)

@@ -81,13 +81,19 @@ async def create_form(view: dict[str, Any], deps: Deps, meta: ModalMeta) -> View
     return create_view(await create_state(view, deps), meta)
 
 
-async def on_customer_options(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+async def on_customer_options(
+    ack: AsyncAck, body: dict[str, Any], deps: Deps, actor: Actor
+) -> None:
     """Customers matching what is typed, within Slack's 3 s budget."""
     query = str(body.get("value") or "").strip()
     if len(query) < 2:
         await ack(options=[])
         return
-    customers = await deps.bookings.search_customers(query, budget=OPTIONS_BUDGET)
+    try:
+        customers = await deps.bookings.search_customers(actor, query, budget=OPTIONS_BUDGET)
+    except PermissionDenied:  # audited; only a hand-made request gets here (see open_create)
+        await ack(options=[])
+        return
     if customers is None:
         await ack(options=SLOW_SEARCH)
         return
