@@ -1,10 +1,11 @@
 """The bot's persistence: SQLAlchemy 2 async (SQLite by default, PostgreSQL to scale out)."""
 
+from bot.records import Digest, Reminder, Subscription
+
 from .engine import async_url, make_engine
 from .oncall import Page
-from .relay import InboxItem, Received, Subscription
+from .relay import InboxItem, Received
 from .repository import AuditEntry, Store, WriteClaim
-from .timed_posts import Digest, Reminder
 
 __all__ = [
     "AuditEntry",

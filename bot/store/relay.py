@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.records import Subscription
+
 from .tables import BookingStateRow, CardRow, InboxRow, RelayClaimRow, SubscriptionRow
 
 KINDS = ("created", "changed", "canceled", "payments")
@@ -21,21 +23,6 @@ KINDS = ("created", "changed", "canceled", "payments")
 def aware(moment: datetime) -> datetime:
     """SQLite returns naive datetimes even for timezone-aware columns; they are UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Subscription:
-    id: int
-    team_id: str
-    channel_id: str
-    kinds: frozenset[str]
-    product_id: str | None
-    product_name: str | None
-    within_hours: int | None
-    quiet: str | None  # "22:00-07:00" in the business's time zone
-    broadcast: bool
-    paused_reason: str | None
-    urgent_hours: int | None = None  # None: the default 24 h; 0: never urgent
 
 
 @dataclass(frozen=True)

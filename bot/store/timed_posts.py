@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.records import Digest, Reminder
+
 from .relay import aware
 from .tables import DigestRow, PostedRow, ReminderRow
-
-
-@dataclass(frozen=True)
-class Digest:
-    team_id: str
-    channel_id: str
-    at: time  # local, in the business's time zone
-    product_id: str | None
-    product_name: str | None
-    always: bool
-    created_at: datetime
-
-    def due_on(self, day: date, tz: tzinfo) -> datetime:
-        return datetime.combine(day, self.at, tzinfo=tz)
-
-    def next_after(self, now: datetime, tz: tzinfo) -> datetime:
-        today = now.astimezone(tz).date()
-        due = self.due_on(today, tz)
-        return due if due > now else self.due_on(today + timedelta(days=1), tz)
-
-
-@dataclass(frozen=True)
-class Reminder:
-    team_id: str
-    channel_id: str
-    minutes: int
-    product_id: str | None
-    product_name: str | None
-    created_at: datetime
 
 
 def _digest(row: DigestRow) -> Digest:

@@ -7,8 +7,8 @@ from datetime import datetime, tzinfo
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.bookeo.models import Booking, Webhook
+from bot.records import Subscription
 from bot.slack.text import clip, escape, when
-from bot.store import Subscription
 
 SUMMARY_LINES = 40  # bookings per summary message
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from bot.records import Digest, Reminder
 from bot.slack.text import escape
-from bot.store import Digest, Reminder
 
 
 def lead_time(minutes: int) -> str:
