@@ -54,6 +54,8 @@ class BotApp:
     deps: Deps
     bolt: AsyncApp
     backend: BookeoBackend
+    store: Store
+    indexer: CustomerIndexer
     relay: Relay
     jobs: JobRunner
     metrics: Metrics
@@ -77,6 +79,10 @@ class BotApp:
         return self.backend.sandbox
 
     @property
+    def bookeo(self) -> BookeoClient:
+        return self.backend.client
+
+    @property
     def delivery(self) -> Delivery:
         return self.relay.delivery
 
@@ -90,7 +96,7 @@ class BotApp:
         self._intake_closers.append(close)
 
     async def start(self) -> None:
-        await self.deps.store.upgrade()
+        await self.store.upgrade()
         self.backend.announce()
         await self.relay.start()
         self.jobs.start()
@@ -99,7 +105,7 @@ class BotApp:
 
     async def _index_customers(self) -> None:
         try:
-            await self.deps.indexer.refresh()
+            await self.indexer.refresh()
         except Exception:  # a failed warm-up is retried on the first phone lookup
             log.warning("could not build the customer phone index at start", exc_info=True)
 
@@ -116,11 +122,11 @@ class BotApp:
                 log.warning("could not close an intake cleanly", exc_info=True)
         await self.jobs.stop()
         await self.backend.aclose()
-        await self.deps.store.aclose()
+        await self.store.aclose()
         await self.backend.aclose_sandbox()
 
     async def ready(self) -> bool:
-        return self.relay.running and self.jobs.running and await self.deps.store.ping()
+        return self.relay.running and self.jobs.running and await self.store.ping()
 
 
 def build_app(
@@ -157,9 +163,11 @@ def build_app(
         background=background,
         notifier=notifier,
     )
+    indexer = CustomerIndexer(bookeo, store, clock)
     deps = _deps(
         settings,
         backend,
+        indexer=indexer,
         store=store,
         catalog=catalog,
         clock=clock,
@@ -177,6 +185,8 @@ def build_app(
         deps=deps,
         bolt=bolt,
         backend=backend,
+        store=store,
+        indexer=indexer,
         relay=relay,
         jobs=jobs,
         metrics=metrics,
@@ -266,6 +276,7 @@ def _deps(
     settings: Settings,
     backend: BookeoBackend,
     *,
+    indexer: CustomerIndexer,
     store: Store,
     catalog: Catalog,
     clock: Clock,
@@ -273,18 +284,13 @@ def _deps(
     relay: Relay,
     metrics: Metrics,
 ) -> Deps:
-    """What listeners get: the operations, and the parts they still read directly."""
+    """What listeners get: the operations (which alone reach the store and Bookeo), and the
+    pure parts they render with."""
     bookeo = backend.client
-    indexer = CustomerIndexer(bookeo, store, clock)
     lookup = Lookup(bookeo, store, indexer, clock)
     access = Access(store, clock, settings.bot_admins)
     return Deps(
-        settings=settings,
-        bookeo=bookeo,
-        store=store,
         catalog=catalog,
-        lookup=lookup,
-        indexer=indexer,
         clock=clock,
         tz=settings.timezone,
         on_sandbox=backend.sandbox is not None,
@@ -315,7 +321,5 @@ def _deps(
             clock=clock,
             tz=settings.timezone,
         ),
-        delivery=relay.delivery,
-        intake=relay.intake,
         metrics=metrics,
     )

@@ -199,7 +199,7 @@ def _run_check(args: argparse.Namespace) -> int:
             results = await run_checks(bot)
         finally:
             await bot.backend.aclose()
-            await bot.deps.store.aclose()
+            await bot.store.aclose()
             await bot.backend.aclose_sandbox()
         for result in results:
             print(result.line())

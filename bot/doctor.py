@@ -59,11 +59,11 @@ async def database(bot: BotApp) -> Result:
     if path and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
         # A new install: connecting would create an empty file, and `serve` makes the tables.
         return Result(True, "database", f"{path} does not exist yet; `serve` creates it")
-    if not await bot.deps.store.ping():
+    if not await bot.store.ping():
         return Result(
             False, "database", "cannot connect to DATABASE_URL; check it and that the server runs"
         )
-    async with bot.deps.store.engine.connect() as connection:
+    async with bot.store.engine.connect() as connection:
         current = await connection.run_sync(
             lambda c: MigrationContext.configure(c).get_current_revision()
         )
@@ -140,7 +140,7 @@ async def slack(bot: BotApp) -> Result:
 async def bookeo(bot: BotApp) -> Result:
     where = "the built-in sandbox" if bot.sandbox is not None else str(bot.settings.bookeo_api_url)
     try:
-        info = await bot.deps.bookeo.settings.api_key_info()
+        info = await bot.bookeo.settings.api_key_info()
     except BookeoConnectionError as error:
         return Result(False, "bookeo", f"{where}: {error} — check BOOKEO_API_URL and the network")
     except BookeoError as error:
@@ -182,7 +182,7 @@ async def webhooks(bot: BotApp) -> Result:
     if bot.settings.public_url is None:
         return Result(False, "webhooks", "none can be registered without PUBLIC_URL")
     try:
-        hooks = await bot.deps.bookeo.webhooks.list()
+        hooks = await bot.bookeo.webhooks.list()
     except BookeoError as error:
         return Result(False, "webhooks", f"cannot list them: {error}")
     by_kind = {(str(h.domain), str(h.type)): h for h in hooks}

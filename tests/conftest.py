@@ -188,6 +188,6 @@ async def bot(
     await app.deps.background.drain()  # start-up work: webhook registration, the phone index
     now = app.deps.clock.now()
     for user, role in ((STAFF, Role.STAFF), (CASHIER, Role.CASHIER)):
-        await app.deps.store.set_role(TEAM, user, role, granted_by=ADMIN, at=now)
+        await app.store.set_role(TEAM, user, role, granted_by=ADMIN, at=now)
     yield app
     await app.stop()

@@ -28,7 +28,7 @@ async def test_socket_mode_closes_after_deliveries_and_before_the_database(
     seen: list[tuple[bool, bool]] = []
 
     async def close_socket_mode() -> None:
-        seen.append((bot.delivery.running, await bot.deps.store.ping()))
+        seen.append((bot.delivery.running, await bot.store.ping()))
 
     bot.close_on_stop(close_socket_mode)
     assert bot.delivery.running

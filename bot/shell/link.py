@@ -33,6 +33,6 @@ class BotLink:
             if bot.sandbox is not None:
                 await bot.sandbox.drain_webhooks()
             await asyncio.sleep(0.05)
-            pending = (await bot.deps.store.relay.backlog()).get("pending", 0)
+            pending = (await bot.store.relay.backlog()).get("pending", 0)
             if not pending and not bot.deps.background.busy:
                 return

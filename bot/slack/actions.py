@@ -12,7 +12,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ops import Actor
+from bot.ops import Actor, UserFacingError
 from bot.permissions import Permission
 from bot.slack.commands.handlers import respond_card
 from bot.slack.deps import Deps
@@ -63,15 +63,16 @@ async def on_customer(
 
 
 async def _customer(booking_number: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
-    customer = await deps.bookings.customer(booking_number)
-    bookings = await deps.lookup.bookings_of(customer, today=deps.today())
+    found = await deps.lookups.customer(actor, booking_number)
+    if found is None:  # a booking always has its customer; an email may match nobody
+        raise UserFacingError(":mag: Bookeo has no customer for that booking.")
     blocks = customer_view(
-        customer, bookings, tz=deps.tz, show_contacts=actor.may(Permission.SEE_CONTACTS)
+        found.customer, found.bookings, tz=deps.tz, show_contacts=actor.may(Permission.SEE_CONTACTS)
     )
     await respond(
         replace_original=False,
         response_type="ephemeral",
-        text=customer.full_name,
+        text=found.customer.full_name,
         blocks=[b.to_dict() for b in blocks],
     )
 

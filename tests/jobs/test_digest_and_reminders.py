@@ -53,7 +53,7 @@ async def test_the_morning_digest_lists_the_day_once(
     expected = bookings_on(sandbox, tomorrow_at(0))
     assert expected, "the sandbox has bookings tomorrow"
     first = expected[0].number
-    await bot.deps.store.set_note(first, "Gluten-free lunch please", by=STAFF, at=datetime.now(UTC))
+    await bot.store.set_note(first, "Gluten-free lunch please", by=STAFF, at=datetime.now(UTC))
     before = len(posts(fake_slack))
 
     assert await digest.run(bot.jobs.deps, tomorrow_at(7, 59)) == 0  # not yet
@@ -112,8 +112,8 @@ async def test_digest_and_remind_are_for_admins_and_can_be_turned_off(
 ) -> None:
     denied = await command(bot, fake_slack, "digest 08:00", user=STAFF, token="staff")
     assert "You need the *admin* role" in denied["text"]
-    assert await bot.deps.store.timed_posts.digests() == []
-    last = (await bot.deps.store.audit_log())[-1]
+    assert await bot.store.timed_posts.digests() == []
+    last = (await bot.store.audit_log())[-1]
     assert (last.user_id, last.outcome) == (STAFF, "denied")
 
     shown = await command(bot, fake_slack, "digest", user=STAFF, token="show")
@@ -124,7 +124,7 @@ async def test_digest_and_remind_are_for_admins_and_can_be_turned_off(
     )
     off = await command(bot, fake_slack, "remind off", token="off")
     assert "No more reminders" in off["text"]
-    assert await bot.deps.store.timed_posts.reminders() == []
+    assert await bot.store.timed_posts.reminders() == []
 
 
 async def test_a_reminder_goes_out_once_before_each_slot(
@@ -172,4 +172,4 @@ async def test_a_digest_set_where_the_bot_is_not_is_undone(
     fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")
     reply = await command(bot, fake_slack, "digest 08:00")
     assert "/invite @Bookeo" in reply["text"]
-    assert await bot.deps.store.timed_posts.digests() == []
+    assert await bot.store.timed_posts.digests() == []

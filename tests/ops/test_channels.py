@@ -37,7 +37,7 @@ class Announcements:
 
 
 async def audit(bot: BotApp) -> list[tuple[str, str, str]]:
-    return [(a.user_id, a.action, a.outcome) for a in await bot.deps.store.audit_log()]
+    return [(a.user_id, a.action, a.outcome) for a in await bot.store.audit_log()]
 
 
 async def test_an_admin_subscribes_a_channel_and_it_is_announced_and_audited(
@@ -68,7 +68,7 @@ async def test_channel_settings_need_manage_channels_and_a_denial_is_audited(
     with pytest.raises(PermissionDenied):
         await bot.deps.channels.timed_posts.digest_off(staff, "CSUB")
     assert announce.said == []
-    assert await bot.deps.store.relay.subscriptions() == []
+    assert await bot.store.relay.subscriptions() == []
     assert await audit(bot) == [(STAFF, "manage_channels", "denied")] * 3
 
 
@@ -92,8 +92,8 @@ async def test_not_in_the_channel_undoes_the_setting_and_audits_the_failure(
         await bot.deps.channels.timed_posts.set_digest(
             admin, "CAWAY", at=time(8), product=None, always=False, announce=away
         )
-    assert await bot.deps.store.relay.subscriptions() == []
-    assert await bot.deps.store.timed_posts.digests() == []
+    assert await bot.store.relay.subscriptions() == []
+    assert await bot.store.timed_posts.digests() == []
     assert await audit(bot) == [(ADMIN, "subscribe", "failed"), (ADMIN, "digest", "failed")]
 
 

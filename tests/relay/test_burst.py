@@ -66,12 +66,12 @@ async def test_a_burst_is_delivered_once_and_paced(
     sent_events = 150 + 100 + 50
     await sandbox.drain_webhooks()
     for _ in range(1200):
-        backlog = await bot.deps.store.relay.backlog()
+        backlog = await bot.store.relay.backlog()
         if backlog.get("pending", 0) == 0:
             break
         await asyncio.sleep(0.1)
     elapsed = time.perf_counter() - started
-    backlog = await bot.deps.store.relay.backlog()
+    backlog = await bot.store.relay.backlog()
     assert backlog.get("pending", 0) == 0 and backlog.get("dead", 0) == 0
     assert backlog.get("done", 0) >= sent_events  # every delivery was received and delivered
 

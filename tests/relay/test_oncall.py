@@ -89,7 +89,7 @@ async def test_urgent_pages_and_an_ack_stops_escalation(
     later_now = datetime.now(UTC) + timedelta(hours=1)
     assert (
         await escalate(
-            store=bot.deps.store,
+            store=bot.store,
             slack=bot.bolt.client,
             notifier=AdminNotifier(bot.bolt.client, (ADMIN,)),
             now=later_now,
@@ -109,7 +109,7 @@ async def test_no_ack_escalates_once_after_the_delay(
     await settle(bot)
     opened = datetime.now(UTC)
     run = {
-        "store": bot.deps.store,
+        "store": bot.store,
         "slack": bot.bolt.client,
         "notifier": AdminNotifier(bot.bolt.client, (ADMIN,)),
     }

@@ -69,9 +69,9 @@ def in_channel(slack: FakeSlackAPI, method: str, *, thread: bool | None = None) 
 
 async def settle(bot: BotApp) -> None:
     for _ in range(100):
-        if (await bot.deps.store.relay.backlog()).get("pending", 0) == 0:
+        if (await bot.store.relay.backlog()).get("pending", 0) == 0:
             await asyncio.sleep(0.05)
-            if (await bot.deps.store.relay.backlog()).get("pending", 0) == 0:
+            if (await bot.store.relay.backlog()).get("pending", 0) == 0:
                 return
         await asyncio.sleep(0.02)
     raise AssertionError("the inbox did not drain")
@@ -119,7 +119,7 @@ async def test_one_booking_one_card_four_edits(
     # Add a participant through the API, as another app would.
     from bot.bookeo.models import Participants, PeopleNumber
 
-    fresh = await bot.deps.bookeo.bookings.get(number)
+    fresh = await bot.bookeo.bookings.get(number)
     bigger = fresh.to_update().model_copy(
         update={
             "participants": Participants(
@@ -127,7 +127,7 @@ async def test_one_booking_one_card_four_edits(
             )
         }
     )
-    await bot.deps.bookeo.bookings.update(number, bigger)
+    await bot.bookeo.bookings.update(number, bigger)
     await sandbox.drain_webhooks()
     await settle(bot)
     await office(
@@ -230,7 +230,7 @@ async def test_deliveries_arriving_together_are_stored_together_and_once(
     assert [a.status_code for a in answers] == [200] * 80
     fresh = [m for m, a in zip(ids + ids, answers, strict=True) if not a.json()["duplicate"]]
     assert sorted(fresh) == sorted(ids)  # each message id stored once, by whichever came first
-    backlog = await bot.deps.store.relay.backlog()
+    backlog = await bot.store.relay.backlog()
     assert backlog.get("pending", 0) + backlog.get("done", 0) == 40
     assert bot.intake.inbox.transactions - before < 80
 
@@ -285,11 +285,11 @@ async def test_forged_stale_and_replayed_deliveries(bot: BotApp, sandbox: Sandbo
             },
         )
         assert malformed.status_code == 200  # kept as a dead letter; Bookeo must not block us
-    backlog = await bot.deps.store.relay.backlog()
+    backlog = await bot.store.relay.backlog()
     assert backlog.get("dead") == 1
     assert backlog.get("pending", 0) + backlog.get("done", 0) == 1  # msg-1 once, nothing forged
     assert bot.intake.counts["rejected"] == 4
-    [(message_id, kind, reason)] = await bot.deps.store.relay.dead_letters()
+    [(message_id, kind, reason)] = await bot.store.relay.dead_letters()
     assert (message_id, kind) == ("msg-bad", "bookings/created") and "itemId" in reason
 
 
@@ -307,13 +307,13 @@ async def test_blocked_webhooks_are_repaired(bot: BotApp, sandbox: Sandbox) -> N
         w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "updated")
     )
     hook.blocked_time, hook.blocked_reason = datetime.now(UTC), "5 consecutive deliveries failed"
-    notes = await ensure_webhooks(bot.deps.bookeo, bot.intake.url_for)
+    notes = await ensure_webhooks(bot.bookeo, bot.intake.url_for)
     assert notes and "bookings/updated" in notes[0] and "re-created" in notes[0]
     current = [
         w for w in sandbox.state.webhooks.values() if (w.domain, w.type) == ("bookings", "updated")
     ]
     assert len(current) == 1 and current[0].blocked_time is None
-    assert await ensure_webhooks(bot.deps.bookeo, bot.intake.url_for) == []  # nothing left to do
+    assert await ensure_webhooks(bot.bookeo, bot.intake.url_for) == []  # nothing left to do
 
 
 async def test_a_channel_the_bot_cannot_post_in_is_paused_once(
@@ -340,18 +340,18 @@ async def test_a_channel_the_bot_cannot_post_in_is_paused_once(
             },
         )
         await settle(bot)
-    [sub] = await bot.deps.store.relay.subscriptions()
+    [sub] = await bot.store.relay.subscriptions()
     assert sub.paused_reason == "not_in_channel"
     dms = [c for c in fake_slack.of("chat.postMessage") if c.get("channel") == ADMIN]
     assert len(dms) == 1 and "paused" in dms[0]["text"]
-    assert (await bot.deps.store.relay.backlog()).get("pending", 0) == 0  # nothing stuck
+    assert (await bot.store.relay.backlog()).get("pending", 0) == 0  # nothing stuck
 
 
 async def test_subscribing_where_the_bot_is_not(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
     fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")
     reply = await command(bot, fake_slack, "subscribe")
     assert "/invite @Bookeo" in reply["text"]
-    assert await bot.deps.store.relay.subscriptions() == []
+    assert await bot.store.relay.subscriptions() == []
     denied = await command(bot, fake_slack, "subscribe", user=STAFF, token="staff")
     assert "admin" in denied["text"]
 
@@ -505,7 +505,7 @@ async def test_a_card_interrupted_by_a_crash_is_found_not_reposted(
     # As if the process died after Slack took the post (or before it did) but before the
     # card's ts was saved: only the pending note remains.
     pending_key = key if reached_slack else f"{number}:never-posted"
-    await bot.deps.store.relay.set_card(number, CHANNEL, Pending(pending_key), at=datetime.now(UTC))
+    await bot.store.relay.set_card(number, CHANNEL, Pending(pending_key), at=datetime.now(UTC))
     await office(sandbox, f"/bookings/{number}/cancel", {})
     await settle(bot)
     cards = [

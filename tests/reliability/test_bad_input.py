@@ -205,6 +205,6 @@ async def test_any_signed_webhook_body_is_stored_or_explained(
         answer = await http.post(f"/bookeo/webhooks/{route}", content=body, headers=headers)
     assert answer.status_code in (200, 202, 400, 404), answer.text
     await bot.delivery.drain()
-    dead = await bot.deps.store.relay.dead_letters(limit=100)
+    dead = await bot.store.relay.dead_letters(limit=100)
     assert all(reason for _id, _kind, reason in dead)  # every rejection explained
     assert unhandled(caplog) == []

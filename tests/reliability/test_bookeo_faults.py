@@ -135,7 +135,7 @@ def wire(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Wire:
 def faulty(wire: Wire, bot: BotApp, sandbox: Sandbox) -> Any:
     """Switch a fault on (for everything, or for writes only) and off again."""
     sleeps = SleepRecorder()
-    bot.deps.bookeo._sleep = sleeps  # back-offs and Retry-After waits recorded, not slept
+    bot.bookeo._sleep = sleeps  # back-offs and Retry-After waits recorded, not slept
 
     class Switch:
         def on(self, fault: Fault, *, only_writes: bool = False) -> None:
@@ -302,7 +302,7 @@ async def test_a_create_that_fails_is_never_made_twice(
     assert len(made) == 1, again  # exactly one booking, whatever happened the first time
     [number_] = made
     assert number_ in again, again  # and they are told which
-    audit = [a.outcome for a in await bot.deps.store.audit_log() if a.action == "create"]
+    audit = [a.outcome for a in await bot.store.audit_log() if a.action == "create"]
     assert audit == (["ok"] if fault.did else ["failed", "ok"])
 
 

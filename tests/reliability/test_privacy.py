@@ -50,7 +50,7 @@ async def test_channel_posts_and_logs_carry_no_contact_details(
     for booking in upcoming[3:]:
         await office(sandbox, f"/bookings/{booking.number}/cancel", {"reason": "privacy test"})
     for _ in range(300):  # six cards in one channel are paced at about one a second
-        if not (await bot.deps.store.relay.backlog()).get("pending"):
+        if not (await bot.store.relay.backlog()).get("pending"):
             break
         await asyncio.sleep(0.1)
     await settle(bot)

@@ -58,9 +58,9 @@ async def test_slack_requests_that_are_not_slack_are_refused(
         (k, 401) for k in ("forged", "altered", "stale", "replayed", "unsigned")
     }
     assert all(n == EACH for n in answers.values())
-    assert await bot.deps.store.relay.subscriptions() == []  # none processed
+    assert await bot.store.relay.subscriptions() == []  # none processed
     assert fake_slack.of("chat.postMessage") == [] and fake_slack.responses == {}
-    assert await bot.deps.store.audit_log() == []
+    assert await bot.store.audit_log() == []
 
 
 async def test_bookeo_deliveries_that_are_not_bookeo_are_refused(
@@ -89,7 +89,7 @@ async def test_bookeo_deliveries_that_are_not_bookeo_are_refused(
             ),
         }
 
-    before = await bot.deps.store.relay.backlog()
+    before = await bot.store.relay.backlog()
     answers: Counter[tuple[str, int]] = Counter()
     async with asgi(bot) as http:
         for i in range(EACH):
@@ -122,6 +122,6 @@ async def test_bookeo_deliveries_that_are_not_bookeo_are_refused(
     assert answers == Counter({(k, 401): EACH for k in kinds})
     assert [r.status_code for r in replies] == [200] * EACH
     assert [r.json()["duplicate"] for r in replies] == [False] + [True] * (EACH - 1)
-    after = await bot.deps.store.relay.backlog()
+    after = await bot.store.relay.backlog()
     assert sum(after.values()) - sum(before.values()) == 1  # only the genuine one, once
     assert bot.intake.counts["rejected"] == len(kinds) * EACH

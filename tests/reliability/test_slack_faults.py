@@ -57,7 +57,7 @@ async def until(condition: Any, *, within: float = 20.0) -> None:
 
 
 async def delivered(bot: BotApp) -> bool:
-    backlog = await bot.deps.store.relay.backlog()
+    backlog = await bot.store.relay.backlog()
     return backlog.get("pending", 0) == 0 and backlog.get("dead", 0) == 0
 
 
@@ -135,7 +135,7 @@ async def test_a_permanent_error_pauses_the_channel_and_admins_hear_once(
     for hours in (3, 30, 54):
         await book_in(sandbox, hours)
         await until(lambda: delivered(bot))
-    [sub] = await bot.deps.store.relay.subscriptions()
+    [sub] = await bot.store.relay.subscriptions()
     assert sub.paused_reason == code
     told = [c for c in fake_slack.of("chat.postMessage") if c.get("channel") == ADMIN]
     assert len(told) == 1 and code in told[0]["text"] and "paused" in told[0]["text"]

@@ -160,7 +160,7 @@ async def test_roles_are_managed_by_admins_only(bot: BotApp, fake_slack: FakeSla
     assert "is now *cashier*" in granted["text"]
     [listing] = await run(bot, fake_slack, "roles", user=VIEWER, token="list")
     assert f"<@{VIEWER}> — cashier" in texts(listing)
-    audit = await bot.deps.store.audit_log()
+    audit = await bot.store.audit_log()
     assert [(a.action, a.outcome) for a in audit] == [
         ("manage_roles", "denied"),
         ("set_role", "ok"),
@@ -310,7 +310,7 @@ async def test_requires_lets_the_allowed_through_and_audits_a_denial(bot: BotApp
     with pytest.raises(PermissionDenied, match="You need the \\*admin\\* role"):
         await check(ack=ack, context=staff, next=next_)
     assert (acked, ran) == ([True], [True])  # acknowledged, not run
-    audit = await bot.deps.store.audit_log()
+    audit = await bot.store.audit_log()
     assert [(a.user_id, a.action, a.outcome) for a in audit] == [
         (STAFF, "manage_channels", "denied")
     ]
@@ -321,5 +321,5 @@ async def test_a_subscription_denial_is_audited_as_manage_channels(
 ) -> None:
     [denied] = await run(bot, fake_slack, "subscribe", user=STAFF, token="sub")
     assert "You need the *admin* role to manage channels" in denied["text"]
-    audit = await bot.deps.store.audit_log()
+    audit = await bot.store.audit_log()
     assert [(a.action, a.outcome) for a in audit] == [("manage_channels", "denied")]

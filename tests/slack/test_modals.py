@@ -99,7 +99,7 @@ async def test_cancel_from_a_command(
     assert sandbox.state.bookings[booking.number].cancelation_reason == "Storm warning"
     [card] = await fake_slack.wait_for("respond:cmd")  # the ephemeral card is replaced in place
     assert card["replace_original"] and "Canceled" in texts(card) and "Storm warning" in texts(card)
-    audit = await bot.deps.store.audit_log(booking_number=booking.number)
+    audit = await bot.store.audit_log(booking_number=booking.number)
     assert [(a.user_id, a.action, a.outcome) for a in audit] == [(STAFF, "cancel", "ok")]
 
 
@@ -118,7 +118,7 @@ async def test_viewers_cannot_cancel(
     ack = await submit(bot, forged, {B.REASON: text_input("x")}, user=VIEWER)
     assert ack["response_action"] == "errors" and "staff" in ack["errors"][B.REASON]
     assert not sandbox.state.bookings[booking.number].canceled
-    outcomes = [a.outcome for a in await bot.deps.store.audit_log(booking_number=booking.number)]
+    outcomes = [a.outcome for a in await bot.store.audit_log(booking_number=booking.number)]
     assert outcomes == ["denied", "denied"]
 
 
@@ -200,7 +200,7 @@ async def test_payment_and_a_confirmed_refund(
     await bot.deps.background.drain()
     assert sandbox.state.paid(booking.number) == before + Decimal("15.50")
     actions = [
-        (a.action, a.outcome) for a in await bot.deps.store.audit_log(booking_number=booking.number)
+        (a.action, a.outcome) for a in await bot.store.audit_log(booking_number=booking.number)
     ]
     assert actions == [("payment", "ok"), ("refund", "ok")]
 
@@ -287,7 +287,7 @@ async def test_create_a_booking_step_by_step(
     assert made.event_id == event.event_id and made.numbers == {"Cadults": 2}
     assert made.customer_id == customer.id and (made.external_ref or "").startswith("slack-")
     assert f"Booking *{number_}* created" in texts(result) and "Window seat please" in texts(result)
-    assert await bot.deps.store.note(number_) == "Window seat please"
+    assert await bot.store.note(number_) == "Window seat please"
     # Submitting the same form again (a retry, a double click) makes no second booking.
     again = await submit(bot, form, good, user=STAFF)
     assert "already created" in texts(again) and number_ in texts(again)
@@ -322,7 +322,7 @@ async def test_create_with_a_new_customer(
     made = max(sandbox.state.bookings.values(), key=lambda b: int(b.number))
     assert sandbox.state.customers[made.customer_id].email == "grace@example.com"
     assert made.start.isoformat() == datetime.fromisoformat(first_time[2:]).isoformat()
-    assert await bot.deps.store.customers_by_phone("555 0177")  # indexed for phone search
+    assert await bot.store.customers_by_phone("555 0177")  # indexed for phone search
 
 
 async def test_edit_moves_resizes_and_annotates(
@@ -357,8 +357,8 @@ async def test_edit_moves_resizes_and_annotates(
     assert edited.event_id == other.event_id
     assert edited.numbers["Cadults"] == adults
     assert edited.last_change_agent == "API: bookeo-bot"
-    assert await bot.deps.store.note(booking.number) == "VIP"
-    audit = await bot.deps.store.audit_log(booking_number=booking.number)
+    assert await bot.store.note(booking.number) == "VIP"
+    audit = await bot.store.audit_log(booking_number=booking.number)
     assert [(a.action, a.outcome) for a in audit] == [("edit", "ok")]
     assert "moved from" in audit[0].detail
 
@@ -512,7 +512,7 @@ async def test_a_failing_bookeo_shows_in_the_modal(
     await submit(bot, form, {B.REASON: text_input("late")}, user=STAFF)
     result = await shown(fake_slack, updates + 1)
     assert "already canceled" in texts(result)
-    [entry] = await bot.deps.store.audit_log(booking_number=booking.number)
+    [entry] = await bot.store.audit_log(booking_number=booking.number)
     assert entry.outcome == "failed"
 
 
