@@ -115,6 +115,7 @@ class RequestGuard:
         max_body: int = MAX_BODY,
         body_seconds: float = BODY_SECONDS,
         clock: Callable[[], float] = time.time,
+        on_refused: Callable[[int], None] | None = None,
     ) -> None:
         self.app = app
         self.slack_secret = slack_secret
@@ -123,7 +124,7 @@ class RequestGuard:
         self.clock = clock
         self.seen = RecentSignatures()
         self.refusals = Throttled(log)
-        self.refused: dict[int, int] = {}  # status → count, for tests and the reliability table
+        self.on_refused = on_refused  # e.g. a metrics counter, by status
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -176,7 +177,8 @@ class RequestGuard:
             return None
 
     async def _refuse(self, send: Send, status: int, why: str) -> None:
-        self.refused[status] = self.refused.get(status, 0) + 1
+        if self.on_refused is not None:
+            self.on_refused(status)
         # Never the body, never a header value: only what was wrong, at most once a minute.
         self.refusals.warning(
             f"{status}:{why}", f"refused a request ({status}): {why}", now=time.monotonic()

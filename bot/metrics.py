@@ -44,6 +44,12 @@ class Metrics:
             ["endpoint", "status"],
             registry=self.registry,
         )
+        self.refused = Counter(
+            "bookeo_bot_http_refused",
+            "Requests refused before any route read them (too large, too slow, unsigned)",
+            ["status"],
+            registry=self.registry,
+        )
         self.webhooks = Counter(
             "bookeo_bot_webhooks", "Webhook deliveries received", ["result"], registry=self.registry
         )
@@ -78,6 +84,9 @@ class Metrics:
 
     async def on_bookeo_response(self, response: httpx.Response) -> None:
         self.bookeo_calls.labels(endpoint_of(response.request), str(response.status_code)).inc()
+
+    def on_refused(self, status: int) -> None:
+        self.refused.labels(str(status)).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -112,6 +112,10 @@ def build_asgi(
         # The guard runs inside the request id (its refusals carry one), before any route.
         middleware=[
             Middleware(RequestIdMiddleware),
-            Middleware(RequestGuard, slack_secret=slack_secret),
+            Middleware(
+                RequestGuard,
+                slack_secret=slack_secret,
+                on_refused=metrics.on_refused if metrics is not None else None,
+            ),
         ],
     )
