@@ -3,7 +3,7 @@ seats a party takes."""
 
 from __future__ import annotations
 
-from bot.bookeo.models import PeopleCategory, Product
+from bot.bookeo.models import Booking, PeopleCategory, Product
 
 
 def rated_categories(
@@ -21,3 +21,11 @@ def rated_categories(
 
 def seats_needed(people: dict[str, int], categories: dict[str, PeopleCategory]) -> int:
     return sum(n * (categories[c].num_seats if c in categories else 1) for c, n in people.items())
+
+
+def booking_seats(booking: Booking, categories: dict[str, PeopleCategory]) -> int:
+    """The seats a booking takes: its headcount, as a slot, a digest or a reminder counts it
+    (a "Family (2+2)" is four)."""
+    return seats_needed(
+        {n.people_category_id: n.number for n in booking.participants.numbers}, categories
+    )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.bookeo import BookeoClient
-from bot.bookeo.models import Booking, Product, Slot
+from bot.bookeo.models import Booking, PeopleCategory, Product, ProductType, Slot
+from bot.party import booking_seats
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,8 @@ class SlotGroup:
     product_name: str
     bookings: list[Booking] = field(default_factory=list)
     seats_left: int | None = None
-
-    @property
-    def people(self) -> int:
-        return sum(b.participants.total for b in self.bookings)
+    people: int = 0  # the seats its bookings take: a "Family (2+2)" is four
+    course: bool = False  # a fixedCourse product: one booking, several weekly sessions
 
     @property
     def unpaid(self) -> int:
@@ -34,9 +33,13 @@ def day_window(first_day: date, days: int, tz: tzinfo) -> tuple[datetime, dateti
 
 
 def group_by_slot(
-    bookings: list[Booking], slots: list[Slot], products: dict[str, Product]
+    bookings: list[Booking],
+    slots: list[Slot],
+    products: dict[str, Product],
+    categories: dict[str, PeopleCategory],
 ) -> list[SlotGroup]:
-    """Bookings sharing a product and a start time form one slot; slots add seats left."""
+    """Bookings sharing a product and a start time form one slot; slots add seats left, and
+    the people categories how many seats each booking takes."""
     seats = {slot.event_id: slot.num_seats_available for slot in slots}
     groups: dict[tuple[str, datetime], list[Booking]] = {}
     for booking in bookings:
@@ -55,6 +58,8 @@ def group_by_slot(
                 product_name=product.name if product else (members[0].product_name or product_id),
                 bookings=sorted(members, key=lambda b: b.booking_number),
                 seats_left=seats.get(event_id) if event_id else None,
+                people=sum(booking_seats(b, categories) for b in members),
+                course=product is not None and product.type == ProductType.FIXED_COURSE,
             )
         )
     return sorted(result, key=lambda g: (g.start, g.product_name))
@@ -63,6 +68,7 @@ def group_by_slot(
 async def fetch_roster(
     bookeo: BookeoClient,
     products: list[Product],
+    categories: dict[str, PeopleCategory],
     *,
     first_day: date,
     days: int,
@@ -83,4 +89,4 @@ async def fetch_roster(
         slots = await bookeo.availability.slots(
             start=start, end=end, product_id=product_id if product else None
         ).to_list()
-    return group_by_slot(bookings, slots, {p.product_id: p for p in products})
+    return group_by_slot(bookings, slots, {p.product_id: p for p in products}, categories)

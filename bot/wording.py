@@ -3,7 +3,8 @@ log records, so it lives below both (it imports nothing of Slack)."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+import re
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from bot.bookeo.models import Booking
@@ -30,18 +31,117 @@ def when(start: datetime | None, end: datetime | None, tz: tzinfo) -> str:
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 booking`, `2 bookings`; `many` for a noun whose plural is not `one` + s."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
+# Bookeo names people categories in the plural only ("Adults", "Children"). The words
+# businesses use most, plural → singular; a name ending in one of them is counted in words.
+_SINGULAR = {
+    "adults": "adult",
+    "children": "child",
+    "kids": "kid",
+    "infants": "infant",
+    "babies": "baby",
+    "toddlers": "toddler",
+    "teens": "teen",
+    "teenagers": "teenager",
+    "youths": "youth",
+    "juniors": "junior",
+    "seniors": "senior",
+    "students": "student",
+    "pensioners": "pensioner",
+    "concessions": "concession",
+    "veterans": "veteran",
+    "members": "member",
+    "guests": "guest",
+    "participants": "participant",
+    "persons": "person",
+    "people": "person",
+    "riders": "rider",
+    "divers": "diver",
+    "players": "player",
+    "families": "family",
+    "groups": "group",
+    "couples": "couple",
+}
+_PLURAL = {one: many for many, one in _SINGULAR.items() if many != "persons"}
+_CATEGORY_WORD = re.compile(r"^(?P<head>.*?)(?P<word>[^\W\d_]+)(?P<tail>\s*(?:\(.*\))?\s*)$")
+# Bookeo's own category ids, for a name the account did not give (never shown raw).
+_STANDARD_IDS = {"Cadults": "Adults", "Cchildren": "Children", "Cinfants": "Infants"}
+
+
+def people_count(count: int, category: str) -> str:
+    """`1 Adult`, `3 Adults`, `1 Child`, `2 Families (2+2)`: a count of a people category
+    by its (plural) Bookeo name. A form the bot cannot be sure of is written `Kayakers: 1`
+    or `Seniors 65+: 1`, never wrong."""
+    match = _CATEGORY_WORD.match(category.strip())
+    if match is not None:
+        word = match["word"]
+        singular = _SINGULAR.get(word.casefold())
+        plural_form = _PLURAL.get(word.casefold())
+        if singular is not None:  # the name is a plural we know
+            chosen = word if count != 1 else _same_case(singular, word)
+            return f"{count} {match['head']}{chosen}{match['tail']}".rstrip()
+        if plural_form is not None:  # a singular we know ("Family (2+2)")
+            chosen = word if count == 1 else _same_case(plural_form, word)
+            return f"{count} {match['head']}{chosen}{match['tail']}".rstrip()
+        if count != 1 and word.endswith("s") and not match["tail"].strip():
+            return f"{count} {category.strip()}"  # Bookeo's plural, as the account wrote it
+    return f"{category}: {count}"
+
+
+def _same_case(replacement: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return replacement.upper()
+    if like[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def category_name(category_id: str, categories: dict[str, str]) -> str:
+    """A category's name in the account; a standard id's usual name; else a plain word."""
+    if category_id in categories:
+        return categories[category_id]
+    return _STANDARD_IDS.get(category_id, "people (other)")
+
+
 def party(booking: Booking, categories: dict[str, str]) -> str:
-    """`2 Adults, 1 Child`: who a booking is for, by category name."""
+    """`2 Adults, 1 Child`: who a booking is for, by the account's category names."""
     parts = [
-        plural(
-            n.number,
-            categories.get(n.people_category_id, n.people_category_id).rstrip("s"),
-            categories.get(n.people_category_id, n.people_category_id),
-        )
+        people_count(n.number, category_name(n.people_category_id, categories))
         for n in booking.participants.numbers
         if n.number
     ]
     return ", ".join(parts) or "no one"
+
+
+def course_sessions(
+    start: datetime | None, end: datetime | None, tz: tzinfo
+) -> list[tuple[datetime, datetime]]:
+    """The weekly sessions of a course booked from `start` (its first session's start) to
+    `end` (its last session's end), in the business's zone; [] when they are not weekly."""
+    if start is None or end is None:
+        return []
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    wall = last.replace(tzinfo=None) - first.replace(tzinfo=None)
+    weeks, length = divmod(wall, timedelta(weeks=1))
+    if weeks < 1 or length <= timedelta(0) or length >= timedelta(days=1):
+        return []
+    sessions = []
+    for week in range(weeks + 1):
+        begins = (first.replace(tzinfo=None) + timedelta(weeks=week)).replace(tzinfo=tz)
+        sessions.append((begins, begins + length))
+    return sessions
+
+
+def course_when(start: datetime | None, end: datetime | None, tz: tzinfo) -> str:
+    """`Course of 4 sessions, 18:30–20:30: Mon 07 Dec, Mon 14 Dec, Mon 21 Dec, Mon 28 Dec`
+    (`when` itself when the sessions are not weekly)."""
+    sessions = course_sessions(start, end, tz)
+    if not sessions:
+        return when(start, end, tz)
+    first_start, first_end = sessions[0]
+    days = ", ".join(f"{s:%a %d %b}" for s, _ in sessions)
+    hours = f"{first_start:%H:%M}–{first_end:%H:%M}"
+    return f"Course of {plural(len(sessions), 'session')}, {hours}: {days}"

@@ -55,7 +55,13 @@ async def _post(deps: JobDeps, digest: Digest, day: date) -> int:
     if digest.product_id is not None and product is None:
         log.warning("the digest of %s names a product Bookeo no longer has", digest.channel_id)
     groups = await fetch_roster(
-        deps.bookeo, products, first_day=day, days=1, tz=deps.tz, product=product
+        deps.bookeo,
+        products,
+        await deps.catalog.categories(),
+        first_day=day,
+        days=1,
+        tz=deps.tz,
+        product=product,
     )
     if not groups and not digest.always:
         return 0  # nothing today: say nothing, unless asked to

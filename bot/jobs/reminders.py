@@ -11,8 +11,8 @@ import logging
 from datetime import datetime, timedelta, tzinfo
 
 from bot.roster import SlotGroup, group_by_slot
-from bot.slack.text import escape, plural, when
-from bot.slack.views.lists import booking_line
+from bot.slack.text import escape, plural
+from bot.slack.views.lists import booking_line, slot_when
 from bot.store import Reminder
 
 from .deps import JobDeps
@@ -40,7 +40,7 @@ def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[
     unpaid = f" · :warning: {group.unpaid} unpaid" if group.unpaid else ""
     head = (
         f":alarm_clock: *{escape(group.product_name)}* starts in {minutes} min "
-        f"({when(group.start, group.end, tz)}) · {plural(group.people, 'person', 'people')}"
+        f"({slot_when(group, tz)}) · {plural(group.people, 'person', 'people')}"
         f"{unpaid}"
     )
     return "\n".join([head, *(booking_line(b, categories) for b in group.bookings)])
@@ -55,7 +55,7 @@ async def run(deps: JobDeps, now: datetime) -> int:
         start=now, end=now + lead, expand_customer=True
     ).to_list()
     products = {p.product_id: p for p in await deps.catalog.products()}
-    groups = group_by_slot(bookings, [], products)
+    groups = group_by_slot(bookings, [], products, await deps.catalog.categories())
     categories = await deps.catalog.category_names()
     posted = 0
     for reminder in reminders:

@@ -130,6 +130,7 @@ class Lookups:
         groups = await fetch_roster(
             self._bookeo,
             await self._catalog.products(),
+            await self._catalog.categories(),
             first_day=first_day,
             days=days,
             tz=self._tz,

@@ -17,9 +17,9 @@ from bot.permissions import Permission
 from bot.slack.commands.handlers import respond_card
 from bot.slack.deps import Deps
 from bot.slack.modals import open_for_booking
-from bot.slack.modals.common import meta_from_action
+from bot.slack.modals.common import booking_card_options, meta_from_action
 from bot.slack.runner import after_ack
-from bot.slack.views.cards import CardOptions, booking_card, card_text
+from bot.slack.views.cards import booking_card, card_text
 from bot.slack.views.lists import customer_view
 
 Listener = Callable[..., Awaitable[None]]
@@ -91,9 +91,8 @@ async def on_share(
 
 async def _share(booking_number: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
     booking = await deps.bookings.get(booking_number)
-    categories = await deps.catalog.category_names()
     # A channel post: never contact details; the card keeps its buttons.
-    options = CardOptions(tz=deps.tz, categories=categories, show_contacts=False, shareable=False)
+    options = await booking_card_options(deps, booking, show_contacts=False, shareable=False)
     blocks = [b.to_dict() for b in booking_card(booking, options)]
     shared_by = {"type": "mrkdwn", "text": f"Shared by <@{actor.user_id}>"}
     blocks.append({"type": "context", "elements": [shared_by]})

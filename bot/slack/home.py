@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -13,11 +14,11 @@ from bot.slack.deps import Deps
 from bot.slack.errors import user_message
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
-from bot.slack.modals.common import field
+from bot.slack.modals.common import booking_card_options, field
 from bot.slack.modals.create import open_create
 from bot.slack.runner import after_ack
 from bot.slack.text import escape
-from bot.slack.views.cards import CardOptions, booking_card
+from bot.slack.views.cards import booking_card
 from bot.slack.views.home import find_view, home_view
 from bot.slack.views.lists import pick_list
 from bot.slack.views.modals import ModalMeta, message_view, modal
@@ -99,13 +100,11 @@ async def _find(query: str, actor: Actor, view_id: str, client: AsyncWebClient, 
     if not result.bookings:
         shown = message_view("Find a booking", f":mag: No booking matches *{escape(query)}*.")
     elif len(result.bookings) == 1:
-        categories = await deps.catalog.category_names()
-        options = CardOptions(
-            tz=deps.tz,
-            categories=categories,
-            actions=False,
-            show_contacts=actor.may(Permission.SEE_CONTACTS),
+        shown_contacts = actor.may(Permission.SEE_CONTACTS)
+        options = await booking_card_options(
+            deps, result.bookings[0], show_contacts=shown_contacts, shareable=False
         )
+        options = replace(options, actions=False)
         shown = modal(
             callback_id=Callback.FIND_RESULT,
             title="Find a booking",

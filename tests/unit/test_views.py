@@ -131,7 +131,7 @@ def test_a_schedule_of_any_size_fits_in_messages(count: int, name: str) -> None:
         )
         for i in range(count)
     ]
-    groups = group_by_slot(bookings, [], {})
+    groups = group_by_slot(bookings, [], {}, {})
     messages = roster_messages(groups, title="Next 7 days", tz=TZ, categories={"Cadults": "Adults"})
     assert 1 <= len(messages) <= 4
     for message in messages:
@@ -147,7 +147,7 @@ def test_groups_take_seats_from_slots_and_skip_canceled() -> None:
     kept = make_booking("1", "A", "Kayak", 2)
     gone = make_booking("2", "B", "Kayak", 3, canceled=True)
     slot = Slot(event_id="P1_2026-11-25", start_time=START, end_time=START, num_seats_available=7)
-    [group] = group_by_slot([kept, gone], [slot], {})
+    [group] = group_by_slot([kept, gone], [slot], {}, {})
     assert isinstance(group, SlotGroup)
     assert (
         group.bookings == [kept]

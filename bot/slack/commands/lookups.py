@@ -11,8 +11,9 @@ from bot.slack.commands.call import Call
 from bot.slack.commands.parser import CustomerLookup, Find, OnBooking, Roster
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError
-from bot.slack.text import escape
-from bot.slack.views.cards import CardOptions, booking_card, card_text
+from bot.slack.modals.common import booking_card_options, course_ids
+from bot.slack.text import escape, plural
+from bot.slack.views.cards import booking_card, card_text
 from bot.slack.views.lists import customer_view, payments_view, pick_list, roster_messages
 
 
@@ -22,7 +23,7 @@ async def run_find(request: Find, call: Call) -> None:
     if not result.bookings:
         hint = "" if result.customers else " Try part of a name, an email or a phone number."
         found = (
-            f" ({len(result.customers)} customer(s) found, without bookings)"
+            f" ({plural(len(result.customers), 'customer')} found, without bookings)"
             if result.customers
             else ""
         )
@@ -34,7 +35,10 @@ async def run_find(request: Find, call: Call) -> None:
             result.bookings[0], respond=call.respond, deps=call.deps, show_contacts=show_contacts
         )
         return
-    blocks = pick_list(result.bookings, query=query, tz=call.deps.tz, truncated=result.truncated)
+    courses = await course_ids(call.deps)
+    blocks = pick_list(
+        result.bookings, query=query, tz=call.deps.tz, truncated=result.truncated, courses=courses
+    )
     await call.say(f"{len(result.bookings)} bookings match {query}", blocks)
 
 
@@ -42,10 +46,7 @@ async def respond_card(
     booking: Booking, *, respond: AsyncRespond, deps: Deps, show_contacts: bool
 ) -> None:
     """A booking's card as the answer to whoever asked (ephemeral, with a Share button)."""
-    categories = await deps.catalog.category_names()
-    options = CardOptions(
-        tz=deps.tz, categories=categories, show_contacts=show_contacts, shareable=True
-    )
+    options = await booking_card_options(deps, booking, show_contacts=show_contacts, shareable=True)
     await respond(
         replace_original=True,
         text=card_text(booking, options),
@@ -86,5 +87,6 @@ async def run_customer(request: CustomerLookup, call: Call) -> None:
         found.bookings,
         tz=call.deps.tz,
         show_contacts=call.actor.may(Permission.SEE_CONTACTS),
+        courses=await course_ids(call.deps),
     )
     await call.say(found.customer.full_name, blocks)

@@ -8,6 +8,7 @@ from bot.relay.oncall import mention
 from bot.slack.commands.call import Call
 from bot.slack.commands.channel import announcer
 from bot.slack.commands.parser import ListSubscriptions, OnCall, Status, Subscribe, Unsubscribe
+from bot.slack.text import plural
 from bot.slack.views.relay import describe, status_blocks, subscriptions_blocks
 from bot.store import Subscription
 
@@ -35,7 +36,7 @@ async def run_unsubscribe(request: Unsubscribe, call: Call) -> None:
     channel = call.channel_id
     removed = await call.deps.channels.unsubscribe(call.actor, channel, request.subscription_id)
     await call.say(
-        f":white_check_mark: Removed {removed} subscription(s) from <#{channel}>."
+        f":white_check_mark: Removed {plural(removed, 'subscription')} from <#{channel}>."
         if removed
         else "Nothing to remove here. See `/bookeo subscriptions`."
     )

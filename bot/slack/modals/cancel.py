@@ -16,9 +16,14 @@ from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import PermissionDenied
 from bot.slack.ids import Block
-from bot.slack.modals.common import OpenModal, field, open_booking_modal, refresh_card
+from bot.slack.modals.common import (
+    OpenModal,
+    field,
+    open_booking_modal,
+    refresh_card,
+    result_options,
+)
 from bot.slack.runner import after_ack
-from bot.slack.views.cards import CardOptions
 from bot.slack.views.modals import ModalMeta, cancel_view, message_view
 from bot.slack.views.outcomes import CANCEL_TITLE as TITLE
 from bot.slack.views.outcomes import cancel_line, cancel_result
@@ -102,4 +107,6 @@ async def _cancel(
             line=cancel_line(outcome, actor.user_id),
             cancel_reason=outcome.reason or None,
         )
-    await OpenModal(client, view_id, None).show(cancel_result(outcome, CardOptions(tz=deps.tz)))
+    booking = outcome.booking if isinstance(outcome, Canceled) else None
+    options = await result_options(deps, actor, booking)
+    await OpenModal(client, view_id, None).show(cancel_result(outcome, options))

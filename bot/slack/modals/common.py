@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.bookeo.models import Booking
+from bot.bookeo.models import Booking, ProductType
 from bot.ops import Actor
 from bot.permissions import Permission
 from bot.slack.deps import Deps
@@ -111,15 +111,46 @@ def field(view: dict[str, Any], block_id: str) -> Any:
     return element.get("value")
 
 
-async def card_options(deps: Deps, actor: Actor, *, in_channel: bool) -> CardOptions:
-    categories = await deps.catalog.category_names()
-    return CardOptions(
-        tz=deps.tz,
-        categories=categories,
+async def card_options(
+    deps: Deps, actor: Actor, *, in_channel: bool, booking: Booking | None = None
+) -> CardOptions:
+    """How a card shows `booking` to `actor`, in a channel or only to them."""
+    return await booking_card_options(
+        deps,
+        booking,
         # Contact details never go into a channel post; ephemerally, to staff and above only.
         show_contacts=not in_channel and actor.may(Permission.SEE_CONTACTS),
         shareable=not in_channel,
     )
+
+
+async def booking_card_options(
+    deps: Deps, booking: Booking | None, *, show_contacts: bool, shareable: bool
+) -> CardOptions:
+    """The account's category names, courses as sessions, and the booking's notes (not
+    contact data, so channel cards show them too)."""
+    categories = await deps.catalog.category_names()
+    return CardOptions(
+        tz=deps.tz,
+        categories=categories,
+        show_contacts=show_contacts,
+        shareable=shareable,
+        notes=await deps.bookings.note(booking.booking_number) if booking else None,
+        courses=await course_ids(deps),
+    )
+
+
+async def course_ids(deps: Deps) -> frozenset[str]:
+    """The fixedCourse products: their bookings read as sessions, not one long block."""
+    products = await deps.catalog.products()
+    return frozenset(p.product_id for p in products if p.type == ProductType.FIXED_COURSE)
+
+
+async def result_options(deps: Deps, actor: Actor, booking: Booking | None) -> CardOptions:
+    """The options of the card a modal shows after a write (a plain one without a booking)."""
+    if booking is None:
+        return CardOptions(tz=deps.tz)
+    return await card_options(deps, actor, in_channel=False, booking=booking)
 
 
 async def refresh_card(
@@ -137,7 +168,7 @@ async def refresh_card(
     if booking is None:
         return
     in_channel = bool(meta.channel and meta.message_ts)
-    options = await card_options(deps, actor, in_channel=in_channel)
+    options = await card_options(deps, actor, in_channel=in_channel, booking=booking)
     if cancel_reason:
         options = replace(options, cancel_reason=cancel_reason)
     blocks = [b.to_dict() for b in booking_card(booking, options)]

@@ -134,5 +134,5 @@ async def _edit(
         line = edit_line(outcome, actor.user_id)
         await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)
         if outcome.booking is not None:
-            options = await card_options(deps, actor, in_channel=False)
+            options = await card_options(deps, actor, in_channel=False, booking=outcome.booking)
     await OpenModal(client, view_id, None).show(edit_result(outcome, options))

@@ -20,10 +20,15 @@ from bot.permissions import Permission
 from bot.slack.deps import Deps
 from bot.slack.errors import PermissionDenied
 from bot.slack.ids import Block
-from bot.slack.modals.common import OpenModal, field, open_booking_modal, refresh_card
+from bot.slack.modals.common import (
+    OpenModal,
+    field,
+    open_booking_modal,
+    refresh_card,
+    result_options,
+)
 from bot.slack.runner import after_ack
 from bot.slack.text import amount as format_amount
-from bot.slack.views.cards import CardOptions
 from bot.slack.views.modals import ModalMeta, message_view, pay_view, refund_confirm_view
 from bot.slack.views.outcomes import PAY_TITLE as TITLE
 from bot.slack.views.outcomes import payment_line, payment_result
@@ -203,5 +208,6 @@ async def _record(
     if isinstance(outcome, Recorded):
         line = payment_line(outcome, actor.user_id)
         await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)
-    result = payment_result(outcome, meta.booking, CardOptions(tz=deps.tz))
+    booking = outcome.booking if isinstance(outcome, Recorded) else None
+    result = payment_result(outcome, meta.booking, await result_options(deps, actor, booking))
     await OpenModal(client, view_id, None).show(result)

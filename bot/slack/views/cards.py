@@ -18,6 +18,7 @@ from bot.bookeo.models import Booking, Customer
 from bot.refs import is_bot_ref
 from bot.slack.ids import Action
 from bot.slack.text import clip, escape, money, when
+from bot.wording import course_when
 from bot.wording import party as party  # re-exported: views name it with the card
 
 BOOKEO_URL = "https://signin.bookeo.com/"
@@ -31,7 +32,15 @@ class CardOptions:
     shareable: bool = False  # an ephemeral result: offer "Share in channel"
     actions: bool = True
     cancel_reason: str | None = None
-    notes: str | None = None
+    notes: str | None = None  # the bot's notes on the booking (not contact data: shown to all)
+    courses: frozenset[str] = frozenset()  # ids of fixedCourse products: shown as sessions
+
+
+def booking_when(booking: Booking, options: CardOptions) -> str:
+    """When a booking is: its time, or a course's sessions."""
+    if booking.product_id in options.courses:
+        return course_when(booking.start_time, booking.end_time, options.tz)
+    return when(booking.start_time, booking.end_time, options.tz)
 
 
 def customer_line(customer: Customer | None, *, show_contacts: bool) -> str:
@@ -65,7 +74,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         headline = title
     price = booking.price
     fields = [
-        _field("When", when(booking.start_time, booking.end_time, options.tz)),
+        _field("When", booking_when(booking, options)),
         _field("Party", party(booking, options.categories)),
         _field("Customer", customer_line(booking.customer, show_contacts=options.show_contacts)),
         _field("Price", money(price.total_gross) if price else "—"),
@@ -138,9 +147,7 @@ def card_buttons(booking: Booking, options: CardOptions) -> list[ButtonElement]:
 
 def card_text(booking: Booking, options: CardOptions) -> str:
     """The notification text for a card (what a phone shows)."""
-    state = (
-        "canceled" if booking.canceled else when(booking.start_time, booking.end_time, options.tz)
-    )
+    state = "canceled" if booking.canceled else booking_when(booking, options)
     return clip(f"Booking {booking.booking_number} · {booking.product_name or ''} · {state}", 300)
 
 

@@ -22,7 +22,8 @@ from bot.permissions import Role
 from bot.roster import SlotGroup
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
-from bot.slack.text import escape, plural, when
+from bot.slack.text import escape, plural
+from bot.slack.views.lists import slot_when
 from bot.slack.views.modals import modal
 
 MAX_HOME_BLOCKS = 100
@@ -79,7 +80,7 @@ def home_view(
                 facts.append(f":warning: {group.unpaid} unpaid")
             blocks.append(
                 SectionBlock(
-                    text=f"{when(group.start, group.end, tz)} · *{escape(group.product_name)}*\n"
+                    text=f"{slot_when(group, tz)} · *{escape(group.product_name)}*\n"
                     f"{plural(len(group.bookings), 'booking')} · {' · '.join(facts)}"
                 )
             )

@@ -23,6 +23,7 @@ from bot.roster import SlotGroup
 from bot.slack.ids import Action
 from bot.slack.text import amount, clip, escape, money, plural, when
 from bot.slack.views.cards import customer_line, party
+from bot.wording import course_when
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
@@ -84,7 +85,7 @@ def roster_messages(
 def _slot_sections(
     group: SlotGroup, tz: tzinfo, categories: dict[str, str], notes: dict[str, str]
 ) -> list[Block]:
-    head = f"*{when(group.start, group.end, tz)}* · {escape(group.product_name)}"
+    head = f"*{slot_when(group, tz)}* · {escape(group.product_name)}"
     facts = [plural(group.people, "person", "people")]
     if group.seats_left is not None:
         facts.append(f"{plural(group.seats_left, 'seat')} left")
@@ -108,6 +109,21 @@ def _slot_sections(
     return sections
 
 
+def slot_when(group: SlotGroup, tz: tzinfo) -> str:
+    """A slot's time, or a course's sessions."""
+    return (
+        course_when(group.start, group.end, tz)
+        if group.course
+        else when(group.start, group.end, tz)
+    )
+
+
+def _booking_when(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> str:
+    if booking.product_id in courses:
+        return course_when(booking.start_time, booking.end_time, tz)
+    return when(booking.start_time, booking.end_time, tz)
+
+
 def booking_line(booking: Booking, categories: dict[str, str]) -> str:
     name = escape(booking.customer.full_name) if booking.customer else "customer not loaded"
     due = booking.price.balance_due if booking.price else None
@@ -116,9 +132,14 @@ def booking_line(booking: Booking, categories: dict[str, str]) -> str:
 
 
 def pick_list(
-    bookings: list[Booking], *, query: str, tz: tzinfo, truncated: bool = False
+    bookings: list[Booking],
+    *,
+    query: str,
+    tz: tzinfo,
+    truncated: bool = False,
+    courses: frozenset[str] = frozenset(),
 ) -> list[Block]:
-    """Several matches: one line each with a Show button."""
+    """Several matches: one line each with a Show button (a course with its sessions)."""
     blocks: list[Block] = [
         SectionBlock(text=f"{plural(len(bookings), 'booking')} match *{escape(clip(query, 80))}*:")
     ]
@@ -128,7 +149,7 @@ def pick_list(
         blocks.append(
             SectionBlock(
                 text=clip(
-                    f"`{booking.booking_number}` {when(booking.start_time, booking.end_time, tz)}"
+                    f"`{booking.booking_number}` {_booking_when(booking, tz, courses)}"
                     f" · {escape(booking.product_name or '')} · {name}{state}",
                     SECTION_LIMIT,
                 ),
@@ -187,7 +208,12 @@ def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> l
 
 
 def customer_view(
-    customer: Customer, bookings: list[Booking], *, tz: tzinfo, show_contacts: bool
+    customer: Customer,
+    bookings: list[Booking],
+    *,
+    tz: tzinfo,
+    show_contacts: bool,
+    courses: frozenset[str] = frozenset(),
 ) -> list[Block]:
     facts = []
     if customer.num_bookings is not None:
@@ -206,7 +232,7 @@ def customer_view(
     if not bookings:
         blocks.append(SectionBlock(text="No bookings in the last 30 days or ahead."))
         return blocks
-    blocks.extend(pick_list(bookings, query=customer.full_name, tz=tz)[1:])
+    blocks.extend(pick_list(bookings, query=customer.full_name, tz=tz, courses=courses)[1:])
     return blocks[:MAX_BLOCKS]
 
 

@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.bookeo.models import Booking, Webhook
 from bot.records import Subscription
-from bot.slack.text import clip, escape, when
+from bot.slack.text import clip, escape, plural, when
 
 SUMMARY_LINES = 40  # bookings per summary message
 
@@ -118,7 +118,7 @@ def summary_messages(bookings: list[Booking], tz: tzinfo) -> list[str]:
 
 def resync_note(count: int) -> str:
     return (
-        f":arrows_counterclockwise: Resynced {count} booking change(s) that Bookeo "
+        f":arrows_counterclockwise: Resynced {plural(count, 'booking change')} that Bookeo "
         "had not delivered."
     )
 
