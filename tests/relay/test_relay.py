@@ -403,7 +403,7 @@ async def test_lost_deliveries_are_resynced_once(
             break
         await asyncio.sleep(0.05)
     assert notes() == [
-        ":arrows_counterclockwise: Resynced 1 booking change(s) that Bookeo had not delivered."
+        ":arrows_counterclockwise: Resynced 1 booking change that Bookeo had not delivered."
     ]
     # Reconciling again finds nothing new: no second update, no second note.
     before = len(fake_slack.calls)
