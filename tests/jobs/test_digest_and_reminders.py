@@ -173,3 +173,24 @@ async def test_a_digest_set_where_the_bot_is_not_is_undone(
     reply = await command(bot, fake_slack, "digest 08:00")
     assert "/invite @Bookeo" in reply["text"]
     assert await bot.store.timed_posts.digests() == []
+
+
+async def test_the_digest_counts_people_by_the_seats_they_take(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    """A "Family (2+2)" is four people in the digest's headcount, as in the seats it takes."""
+    categories = sandbox.state.categories
+    day = next(
+        tomorrow_at(0, days=d)
+        for d in range(1, 8)
+        if any(b.numbers.get("NFAMLY") for b in bookings_on(sandbox, tomorrow_at(0, days=d)))
+    )
+    seats = sum(
+        n * categories[c].num_seats for b in bookings_on(sandbox, day) for c, n in b.numbers.items()
+    )
+    await command(bot, fake_slack, "digest 07:00")
+    before = len(posts(fake_slack))
+    assert await digest.run(bot.jobs.deps, day.replace(hour=7)) == 1
+    shown = "\n".join(texts(m) for m in posts(fake_slack)[before:])
+    assert f"· {seats} people" in shown
+    assert "Family (2+2)" in shown and "1 Children" not in shown and "1 Adults" not in shown
