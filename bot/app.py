@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import httpx
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 
@@ -255,21 +256,41 @@ def _jobs(
 
 
 def _bolt(settings: Settings, slack: AsyncWebClient) -> AsyncApp:
-    return AsyncApp(
-        # The token rides in the client (make_web_client); Bolt takes it from there.
-        signing_secret=(
-            settings.slack_signing_secret.get_secret_value()
-            if settings.slack_signing_secret
-            else None
-        ),
-        client=slack,
-        # Every listener acks first and hands the rest to its own task (`after_ack`), so
-        # Bolt may await the listener before answering: the answer goes out as soon as it
-        # returns. With False, Bolt instead polls for the ack every 10 ms — a 10 ms floor
-        # on every answer, and far more under load (bench: ack latency).
-        process_before_response=True,
-        logger=logging.getLogger("bot.bolt"),
-    )
+    logger = logging.getLogger("bot.bolt")
+    # The token rides in the client (make_web_client); Bolt takes it from there. Given no
+    # token, Bolt reads SLACK_BOT_TOKEN from the environment itself and, finding it beside a
+    # client, warns on every start that it will be unused: it is the token the client holds
+    # (Settings read the same variable), so that one warning is dropped while Bolt is built.
+    unused_token = _DropMessage(warning_client_prioritized_and_token_skipped())
+    logger.addFilter(unused_token)
+    try:
+        return AsyncApp(
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value()
+                if settings.slack_signing_secret
+                else None
+            ),
+            client=slack,
+            # Every listener acks first and hands the rest to its own task (`after_ack`), so
+            # Bolt may await the listener before answering: the answer goes out as soon as it
+            # returns. With False, Bolt instead polls for the ack every 10 ms — a 10 ms floor
+            # on every answer, and far more under load (bench: ack latency).
+            process_before_response=True,
+            logger=logger,
+        )
+    finally:
+        logger.removeFilter(unused_token)
+
+
+class _DropMessage(logging.Filter):
+    """Drops the records whose message is exactly `message`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self._message = message
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != self._message
 
 
 def _deps(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import socket
 import sys
 from collections.abc import Sequence
@@ -22,8 +23,10 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
 if TYPE_CHECKING:
+    from bot.app import BotApp
     from bot.store import Digest, Reminder
 
+log = logging.getLogger("bot.cli")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -154,8 +157,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the Slack app manifest with every request URL pointing at --url "
         "(your PUBLIC_URL). Paste it at api.slack.com/apps → Create New App → From a manifest.",
     )
-    manifest.add_argument(
+    where = manifest.add_mutually_exclusive_group()
+    where.add_argument(
         "--url", default=None, help="the bot's public https base URL (default: PUBLIC_URL)"
+    )
+    where.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="for Socket Mode (SLACK_APP_TOKEN): socket_mode_enabled, no request URLs",
     )
     manifest.set_defaults(run=_run_manifest)
 
@@ -220,18 +229,23 @@ def _run_serve(args: argparse.Namespace) -> int:
         uvicorn.Config(bot.asgi, host=args.host, port=port, log_level="warning", lifespan="on")
     )
 
-    async def serve() -> None:
-        socket_mode = None
-        if settings.slack_app_token is not None:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-            socket_mode = AsyncSocketModeHandler(
-                bot.bolt, settings.slack_app_token.get_secret_value()
-            )
-            await socket_mode.connect_async()  # type: ignore[no-untyped-call]
-            bot.close_on_stop(socket_mode.close_async)
+    async def serve() -> int:
         # On SIGTERM uvicorn stops accepting, finishes open requests, then runs bot.stop().
-        await server.serve()
+        serving = asyncio.create_task(server.serve())
+        if not await _listening(server, serving):
+            await serving  # it could not start (the port is taken…): uvicorn said why
+            return EXIT_FAILURE
+        address = _address(server)
+        if settings.slack_app_token is None:
+            log.info("listening on %s; Slack comes over HTTP at %s/slack/events", address, address)
+        elif not await _connect_socket_mode(bot, settings.slack_app_token.get_secret_value()):
+            server.should_exit = True
+            await serving
+            return EXIT_FAILURE
+        else:
+            log.info("listening on %s; Slack comes over Socket Mode (no /slack/events)", address)
+        await serving
+        return EXIT_OK
 
     # The cycle collector's pauses were the tail of the ack latency under load: a stall now
     # and then, gone with the collector off. Everything built so far lives as long as the
@@ -240,8 +254,45 @@ def _run_serve(args: argparse.Namespace) -> int:
     # threshold made every pause longer instead (bench/RESULTS.md has the figures).
     gc.freeze()
     gc.set_threshold(2_000, 50, 100)
-    asyncio.run(serve())
-    return EXIT_OK
+    return asyncio.run(serve())
+
+
+async def _listening(server: uvicorn.Server, serving: asyncio.Task[None]) -> bool:
+    """Wait until uvicorn listens (the bot has started: migrations, caches) or gave up."""
+    # uvicorn.Server has a `started` flag and no event to wait on.
+    while not server.started and not serving.done():  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+    return server.started
+
+
+def _address(server: uvicorn.Server) -> str:
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+async def _connect_socket_mode(bot: BotApp, app_token: str) -> bool:
+    """Open the Socket Mode connection once the bot has started, so nothing Slack sends
+    arrives before the database is migrated; False (and one line why) when Slack refuses."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    # slack_sdk's client retries a refused apps.connections.open forever, a traceback each
+    # time; so the URL is asked for here once, and the client connects to it. The web client
+    # is Bolt's (the bot token's); the app token goes only to apps.connections.open.
+    try:
+        opened = await bot.bolt.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as error:
+        log.error(
+            "Socket Mode: apps.connections.open says `%s`: check SLACK_APP_TOKEN (an app-level "
+            "token, xapp-…, with connections:write)",
+            error.response.get("error"),
+        )
+        return False
+    socket_mode = AsyncSocketModeHandler(bot.bolt, app_token)
+    socket_mode.client.wss_uri = str(opened["url"])
+    bot.close_on_stop(socket_mode.close_async)
+    await socket_mode.connect_async()  # type: ignore[no-untyped-call]
+    return True
 
 
 def _run_db_upgrade(args: argparse.Namespace) -> int:
@@ -273,13 +324,37 @@ def _manifest_text() -> str:
     raise FileNotFoundError("manifest.yml is missing from this installation")
 
 
+# The request-URL keys of manifest.yml. Socket Mode needs none: Slack sends every command,
+# action, options request and event over the app's WebSocket instead.
+_REQUEST_URL_KEYS = ("url:", "request_url:", "message_menu_options_url:")
+
+
+def socket_mode_manifest(text: str) -> str:
+    """manifest.yml for Socket Mode: `socket_mode_enabled: true` and no request URLs."""
+    if "socket_mode_enabled: false" not in text:
+        raise ValueError("manifest.yml has no `socket_mode_enabled: false` to turn on")
+    kept = [
+        line
+        for line in text.splitlines(keepends=True)
+        if not (line.lstrip().startswith(_REQUEST_URL_KEYS) and PLACEHOLDER_URL in line)
+    ]
+    return "".join(kept).replace("socket_mode_enabled: false", "socket_mode_enabled: true")
+
+
 def _run_manifest(args: argparse.Namespace) -> int:
+    if args.socket_mode:
+        print(socket_mode_manifest(_manifest_text()), end="")
+        return EXIT_OK
     url = args.url
     if url is None:
         settings = load_settings()
         url = str(settings.public_url) if settings.public_url else None
     if not url:
-        print("bookeo-bot manifest: give --url https://… (or set PUBLIC_URL)", file=sys.stderr)
+        print(
+            "bookeo-bot manifest: give --url https://… (or set PUBLIC_URL), "
+            "or --socket-mode for Socket Mode",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     url = url.rstrip("/")
     if not url.startswith("https://") or " " in url:

@@ -137,6 +137,29 @@ async def slack(bot: BotApp) -> Result:
     )
 
 
+async def slack_app_token(bot: BotApp) -> Result:
+    """Socket Mode only: can the app-level token open a connection? `apps.connections.open`
+    hands out a WebSocket URL and opens nothing, so asking changes nothing."""
+    token = bot.settings.slack_app_token
+    assert token is not None
+    try:
+        await bot.bolt.client.apps_connections_open(app_token=token.get_secret_value())
+    except SlackApiError as error:
+        return Result(
+            False,
+            "slack app token",
+            f"apps.connections.open says `{error.response.get('error')}`: check SLACK_APP_TOKEN "
+            "(Basic Information → App-Level Tokens, an xapp-… token with connections:write)",
+        )
+    except Exception as error:  # unreachable Slack, bad SLACK_API_URL
+        return Result(
+            False,
+            "slack app token",
+            f"cannot reach Slack at {bot.settings.slack_api_url} ({type(error).__name__})",
+        )
+    return Result(True, "slack app token", "apps.connections.open ok: Slack comes over Socket Mode")
+
+
 async def bookeo(bot: BotApp) -> Result:
     where = "the built-in sandbox" if bot.sandbox is not None else str(bot.settings.bookeo_api_url)
     try:
@@ -216,4 +239,7 @@ CHECKS: tuple[Check, ...] = (database, slack, bookeo, public_url, webhooks)
 
 
 async def run_checks(bot: BotApp) -> list[Result]:
-    return [await check(bot) for check in CHECKS]
+    checks = list(CHECKS)
+    if bot.settings.socket_mode:
+        checks.insert(checks.index(slack) + 1, slack_app_token)
+    return [await check(bot) for check in checks]

@@ -1,6 +1,8 @@
 """`AsyncPager`: Bookeo's list envelopes behind `await` (first page) and `async for` (all items).
 
-Bookeo pages with an opaque `pageNavigationToken` plus a 1-based `pageNumber` (API.md §3.3).
+Bookeo pages with an opaque `pageNavigationToken` plus a 1-based `pageNumber` (API.md §3.3);
+the token is on the first page of a list longer than one page, and may or may not be on the
+last (both are read the same way).
 A list whose time window is longer than Bookeo allows is split by the resource into several
 windows; the pager walks them in order and drops items it has already yielded (windows share
 their boundary instant, and Bookeo's windows are inclusive).
@@ -63,10 +65,15 @@ class AsyncPager(Generic[T]):
             token = page.info.page_navigation_token
             if token is None:
                 continue
-            # Walk by number up to totalPages (as read on the first page) so that a server
-            # that keeps sending a token can never make this loop forever.
+            # Walk by number up to totalPages (as read on the first page), whether the last
+            # page drops the token (as real Bookeo's does: its clients stop when it goes) or
+            # keeps it: a server that keeps sending one can never make this loop forever, and
+            # one that drops it early does not cut the list short. A page that brings a new
+            # token is read on with that one.
             for number in range(page.info.current_page + 1, page.info.total_pages + 1):
-                yield await self._next_page(token, number)
+                later = await self._next_page(token, number)
+                yield later
+                token = later.info.page_navigation_token or token
 
     async def __aiter__(self) -> AsyncGenerator[T, None]:
         seen: set[str] = set()

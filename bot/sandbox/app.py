@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 
 from .backoffice import backoffice_routes
 from .faults import Faults
 from .gate import Gate
+from .http import not_emulated
 from .paging import PageStore
 from .render import BACK_OFFICE_AGENT
 from .routes import api_routes
@@ -85,7 +87,11 @@ class Sandbox:
             gate=self.gate,
             allow_http_webhooks=allow_http_webhooks,
         )
-        self.app = Starlette(routes=routes + backoffice_routes(self), lifespan=self._lifespan)
+        self.app = Starlette(
+            routes=routes + backoffice_routes(self),
+            exception_handlers={HTTPException: not_emulated},
+            lifespan=self._lifespan,
+        )
 
     def transport(self) -> httpx.ASGITransport:
         """An in-process httpx transport to this sandbox (no socket)."""

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -41,6 +42,18 @@ def error_response(error: ApiError) -> Response:
     return JSONResponse(
         error.body(), status_code=error.status, headers={**NO_CACHE, **error.headers}
     )
+
+
+async def not_emulated(request: Request, exc: Exception) -> Response:
+    """A route or method the sandbox does not have: Bookeo's error JSON (API.md §3.5), not
+    Starlette's plain text, so a client reads it as it would read Bookeo's."""
+    assert isinstance(exc, HTTPException)
+    where = f"{request.method} {request.url.path}"
+    message = {
+        404: f"No such endpoint: {where}",
+        405: f"Method not allowed: {where}",
+    }.get(exc.status_code, f"{exc.detail}: {where}")
+    return error_response(ApiError(exc.status_code, message, headers=dict(exc.headers or {})))
 
 
 def location(request: Request, path: str) -> dict[str, str]:

@@ -1,4 +1,9 @@
-"""Bookeo's paging envelope: the first call snapshots the result; later pages use its token."""
+"""Bookeo's paging envelope: the first call snapshots the result; later pages use its token.
+
+`info.pageNavigationToken` is on every page but the last (API.md §3.3: "present only when there
+is more than one page"): a client that stops when the token disappears, as clients of real
+Bookeo do, stops on the last page instead of asking for one past it.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +24,14 @@ class PageStore:
         self._results: OrderedDict[str, tuple[list[Json], int]] = OrderedDict()
         self._max = max_results
 
-    def first_page(self, items: list[Json], page_size: int) -> tuple[Json, str | None]:
-        """The envelope of page 1, and the token when there are more pages."""
+    def first_page(
+        self, items: list[Json], page_size: int, *, keep: bool = False
+    ) -> tuple[Json, str | None]:
+        """The envelope of page 1, and the token when there are more pages. `keep`: snapshot
+        the result under a token even when it fits on one page (a matching-slots search's
+        `Location` names its result set, which stays navigable)."""
         token = None
-        if len(items) > page_size:
+        if len(items) > page_size or keep:
             token = secrets.token_urlsafe(18)
             self._results[token] = (items, page_size)
             while len(self._results) > self._max:
@@ -44,7 +53,7 @@ class PageStore:
 def _envelope(items: list[Json], page_size: int, number: int, token: str | None) -> Json:
     total_pages = max(1, -(-len(items) // page_size))
     info: Json = {"totalItems": len(items), "totalPages": total_pages, "currentPage": number}
-    if token is not None:
+    if token is not None and number < total_pages:
         info["pageNavigationToken"] = token
     start = (number - 1) * page_size
     return {"info": info, "data": items[start : start + page_size]}

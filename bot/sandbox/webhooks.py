@@ -6,6 +6,10 @@ a delivery that never succeeds counts as a failure, and after `block_after` cons
 failures the webhook is blocked (`blockedTime`) and receives nothing more — as Bookeo does.
 The delivery after a lost one (failed, or dropped by fault injection) carries
 `X-Bookeo-PreviousMessageLost: true`.
+
+The body is `{"itemId", "item", "timestamp"}`; its `timestamp` is the time of the change as an
+RFC 3339 date-time in the account's offset (the header's is the send time in Unix ms). Which
+one real Bookeo puts in the body is unconfirmed (API.md §6.2), and the bot reads neither.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ class WebhookSender:
         self._sleep = sleep
         self._now_ms = now_ms
         self._rng = rng or random.Random()
-        self._queues: dict[str, asyncio.Queue[tuple[str, dict[str, Any] | None]]] = {}
+        self._queues: dict[str, asyncio.Queue[tuple[str, dict[str, Any] | None, str]]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self.log: list[DeliveryRecord] = []
 
@@ -91,7 +95,7 @@ class WebhookSender:
                 self._workers[webhook.id] = asyncio.get_running_loop().create_task(
                     self._work(webhook.id, queue), name=f"sandbox-webhook-{webhook.id}"
                 )
-            queue.put_nowait((item_id, item))
+            queue.put_nowait((item_id, item, self._state.local(self._state.now())))
 
     async def drain(self) -> None:
         """Wait until every queued delivery has been attempted."""
@@ -107,18 +111,18 @@ class WebhookSender:
 
     async def _work(self, webhook_id: str, queue: asyncio.Queue[Any]) -> None:
         while True:
-            item_id, item = await queue.get()
+            item_id, item, happened = await queue.get()
             try:
                 webhook = self._state.webhooks.get(webhook_id)
                 if webhook is not None:
-                    await self._deliver(webhook, item_id, item)
+                    await self._deliver(webhook, item_id, item, happened)
             except Exception:  # a sender bug must not stop later deliveries
                 log.exception("webhook delivery crashed")
             finally:
                 queue.task_done()
 
     async def _deliver(
-        self, webhook: WebhookRecord, item_id: str, item: dict[str, Any] | None
+        self, webhook: WebhookRecord, item_id: str, item: dict[str, Any] | None, happened: str
     ) -> None:
         message_id = str(uuid.uuid4())
         lost_before = webhook.lost
@@ -130,7 +134,7 @@ class WebhookSender:
             self._record(webhook, message_id, item_id, "dropped", 0, lost_before)
             return
         for attempt in range(1, self._attempts + 1):
-            if await self._post(webhook, message_id, item_id, item, lost_before):
+            if await self._post(webhook, message_id, item_id, item, happened, lost_before):
                 webhook.consecutive_failures = 0
                 webhook.lost = False
                 self._record(webhook, message_id, item_id, "delivered", attempt, lost_before)
@@ -150,10 +154,11 @@ class WebhookSender:
         message_id: str,
         item_id: str,
         item: dict[str, Any] | None,
+        happened: str,
         previous_lost: bool,
     ) -> bool:
         timestamp = str(self._now_ms())
-        body: dict[str, Any] = {"itemId": item_id, "timestamp": timestamp}
+        body: dict[str, Any] = {"itemId": item_id, "timestamp": happened}
         if item is not None:
             body["item"] = item
         raw = json.dumps(body).encode()

@@ -55,9 +55,9 @@ class AvailabilityRoutes:
         body = await read_body(request)
         results = matching_slots(self.state, body)
         size = page_size(request.query_params.get("itemsPerPage"), 300)
-        envelope, token = self.pages.first_page(results, size)
-        # The Location names the result set, also when it fits on one page.
-        token = token or "single-page"
+        # The Location names the result set, also when it fits on one page, and a GET of it
+        # answers (API.md §4.4).
+        envelope, token = self.pages.first_page(results, size, keep=True)
         return created(request, envelope, f"availability/matchingslots/{token}")
 
     async def matching_slots_page(self, request: Request) -> Response:
