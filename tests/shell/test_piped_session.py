@@ -13,6 +13,7 @@ import pytest
 from bot.sandbox import Sandbox
 
 pytestmark = pytest.mark.slow
+PRODUCTS = ("kayak", "sailing", "pottery", "walking")
 
 
 def shell(script: str, tmp_path) -> str:
@@ -79,16 +80,27 @@ def test_create_a_booking_with_inline_errors(tmp_path) -> None:
         "\n\n\n\n"  # no new customer
         "\n"  # no notes
         "n\n"  # no email
-        # the form comes back with errors and asks again for those and for what was empty
+        # the form comes back with errors and asks again for exactly those (and, as no
+        # customer was picked, for the new customer's fields); "n" stays "n"
         "2\n"  # Adults
-        "\n"  # Children
         "\n"  # no customer search
         "Ada\nLovelace\nada@example.com\n\n"  # a new customer, no phone
-        "\n"  # no notes
-        "n\n"  # no email
         ":quit\n",
         tmp_path,
     )
     assert "✗ Adults: Add at least one person." in out
     assert "✗ Existing customer: Pick a customer, or fill in a new one below." in out
     assert "created." in out and "Ada Lovelace" in out
+    assert out.count("Email the customer a confirmation?") == 1  # "n" kept, not asked again
+
+
+def test_new_starts_on_the_first_day_with_room_and_keeps_it(tmp_path) -> None:
+    # The bot opens each form on the first of the next seven days with a free time; the
+    # shell sends that date back with the product, as Slack sends every input's value.
+    out = shell(
+        "".join(f"/bookeo new {name}\n\n\n:cancel\n" for name in PRODUCTS) + ":quit\n",
+        tmp_path,
+    )
+    assert out.count("(form closed)") == len(PRODUCTS)
+    assert "No free times" not in out
+    assert out.count("Time [number]:") == len(PRODUCTS)
