@@ -104,3 +104,18 @@ def test_new_starts_on_the_first_day_with_room_and_keeps_it(tmp_path) -> None:
     assert out.count("(form closed)") == len(PRODUCTS)
     assert "No free times" not in out
     assert out.count("Time [number]:") == len(PRODUCTS)
+
+
+def test_put_sam_on_call_and_acknowledge_the_page_in_his_dm(tmp_path) -> None:
+    out = shell(
+        "/bookeo oncall @sam\n"
+        ":backoffice new walking\n"  # today or tomorrow: within 24 hours, so urgent
+        ":press 6\n"  # the DM's [6] Acknowledge (the card's buttons are 1–5)
+        ":quit\n",
+        tmp_path,
+    )
+    assert "✓ @sam is now on call." in out
+    assert "DM to @sam:" in out and "[6] Acknowledge" in out
+    assert "DM to @sam (updated): ✓ You acknowledged booking" in out
+    assert "Acknowledged by @you" in out
+    assert ":boom:" not in out and "💥" not in out
