@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,9 +18,13 @@ pytestmark = pytest.mark.slow
 PRODUCTS = ("kayak", "sailing", "pottery", "walking")
 
 
-def shell(script: str, tmp_path) -> str:
+README = Path(__file__).resolve().parents[2] / "README.md"
+PIPED = re.compile(r"`printf '([^']*)' \| (\.tools/bin/uv run --locked --no-dev bookeo-bot shell)`")
+
+
+def shell(script: str, tmp_path, command: tuple[str, ...] = (sys.executable, "-m", "bot")) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "shell"],
+        [*command, "shell"],
         input=script,
         capture_output=True,
         text=True,
@@ -119,3 +125,15 @@ def test_put_sam_on_call_and_acknowledge_the_page_in_his_dm(tmp_path) -> None:
     assert "DM to @sam (updated): ✓ You acknowledged booking" in out
     assert "Acknowledged by @you" in out
     assert ":boom:" not in out and "💥" not in out
+
+
+def test_the_readmes_piped_line_runs_every_command(tmp_path) -> None:
+    # `uv run` puts the project's console script first on PATH; a bare `bookeo-bot` is not
+    # on a newcomer's PATH after command one, so the README's line goes through uv.
+    [(script, _line)] = PIPED.findall(README.read_text())
+    script = script.replace("\\n", "\n")
+    assert script.startswith("/bookeo today\n") and script.endswith(":quit\n")
+    console_script = Path(sys.executable).with_name("bookeo-bot")
+    out = shell(script.replace(":quit", "/bookeo 1001\n:quit"), tmp_path, (str(console_script),))
+    assert "== Today ·" in out
+    assert "Booking 1001 ·" in out
