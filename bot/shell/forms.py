@@ -46,6 +46,7 @@ class FormFiller:
         self._console = console
         self._screen = screen
         self._link = link
+        self.typed_instead: str | None = None
 
     async def fill_open_form(self) -> None:
         """Ask for each input of the open modal, submit it, and follow where that leads."""
@@ -181,6 +182,7 @@ class FormFiller:
         kind, action = element["type"], element["action_id"]
         optional = bool(block.get("optional"))
         options = element.get("options") or []
+        query: str | None = ""
         while True:
             if kind == "external_select":
                 keep = f" [{before['text']['text']}]" if before else ""
@@ -192,9 +194,8 @@ class FormFiller:
                     return {action: {"type": kind, "selected_option": kept}}
                 options = await self._suggest(block, view, query)
             if not options:
-                self._console.say(f"  (no choices for {label})")
-                if kind == "external_select":
-                    continue
+                found = f"nothing matches {query!r}" if kind == "external_select" else "no choices"
+                self._console.say(f"  ({found}; left empty)")
                 return {action: {"type": kind, "selected_option": None}}
             for number, option in enumerate(options, start=1):
                 mark = " *" if before and option["value"] == before["value"] else ""
@@ -268,8 +269,12 @@ class FormFiller:
             return {element["action_id"]: {"type": "datetimepicker", "selected_date_time": stamp}}
 
     async def _ask(self, prompt: str) -> str | None:
-        """The answer stripped, or None when the form is to close."""
+        """The answer stripped, or None when the form is to close (a command typed instead
+        of an answer closes it too, and is kept in `typed_instead` to be run next)."""
         answer = await self._console.ask(prompt)
+        if answer is not None and answer.strip().startswith("/bookeo"):
+            self.typed_instead = answer.strip()
+            return None
         if answer is None or answer.strip() in CLOSE:
             return None
         return answer.strip()

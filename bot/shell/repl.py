@@ -175,8 +175,12 @@ class Session:
         await self._fill_open_form()
 
     async def _fill_open_form(self) -> None:
-        assert self._forms is not None
-        await self._forms.fill_open_form()
+        forms = self._forms
+        assert forms is not None
+        await forms.fill_open_form()
+        if forms.typed_instead is not None:  # a command typed in the form: run it now
+            line, forms.typed_instead = forms.typed_instead, None
+            await self.handle(line)
 
     def _connected(self) -> BotLink:
         assert self._link is not None, "start() first"

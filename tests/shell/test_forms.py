@@ -236,3 +236,41 @@ async def test_new_customer_fields_are_not_asked_once_a_customer_is_picked() -> 
     [submitted] = bot.of("view_submission")
     assert values(submitted)["customer"]["selected_option"]["value"] == "c1"
     assert values(submitted)["notes"]["value"] == "Nuts"
+
+
+async def test_a_command_typed_in_a_form_closes_it_to_be_run() -> None:
+    view = {"id": "V1", "blocks": [text("first_name", "First name"), text("notes", "Notes")]}
+    lines = iter(["/bookeo new pottery", "never asked"])
+
+    async def ask(prompt: str) -> str | None:
+        return next(lines, None)
+
+    out = io.StringIO()
+    console = Console(out=out, ask=ask, echo=False)
+    screen = Screen(console, response_url=lambda t: f"u/{t}")
+    screen.view = view
+    bot = Bot(lambda _p: None)
+    filler = FormFiller(console, screen, bot)  # type: ignore[arg-type]
+    await filler.fill_open_form()
+    assert filler.typed_instead == "/bookeo new pottery"
+    assert "(form closed)" in out.getvalue() and not bot.sent
+
+
+async def test_a_search_with_no_match_leaves_the_customer_empty_and_goes_on() -> None:
+    view = {
+        "id": "V1",
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "customer",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Existing customer"},
+                "element": {"type": "external_select", "action_id": "find"},
+            },
+            text("first_name", "New customer: first name"),
+        ],
+    }
+    bot, out = await fill(view, ["Zoë", "Zoë"], lambda _p: {"options": []})
+    assert "(nothing matches 'Zoë'; left empty)" in out
+    [submitted] = bot.of("view_submission")
+    assert values(submitted)["first_name"]["value"] == "Zoë"
