@@ -12,7 +12,7 @@ confirmation without inputs is a yes/no.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.shell.console import Console
@@ -42,7 +42,10 @@ NEW_CUSTOMER = (B.FIRST_NAME, B.LAST_NAME, B.EMAIL, B.PHONE)
 
 
 class FormFiller:
-    def __init__(self, console: Console, screen: Screen, link: BotLink) -> None:
+    def __init__(
+        self, console: Console, screen: Screen, link: BotLink, *, tz: tzinfo = UTC
+    ) -> None:
+        self._tz = tz  # the business's: a date and time is shown and typed in it
         self._console = console
         self._screen = screen
         self._link = link
@@ -251,9 +254,7 @@ class FormFiller:
         self, element: dict[str, Any], label: str, before: int | None
     ) -> Entry | None:
         shown_before = (
-            datetime.fromtimestamp(before, UTC).astimezone().isoformat(" ", "minutes")
-            if before
-            else "now"
+            f"{datetime.fromtimestamp(before, self._tz):%Y-%m-%d %H:%M}" if before else "now"
         )
         while True:
             answer = await self._ask(f"{label} [{shown_before}]: ")
@@ -262,7 +263,10 @@ class FormFiller:
             stamp = before or int(datetime.now(UTC).timestamp())
             if answer:
                 try:
-                    stamp = int(datetime.fromisoformat(answer).astimezone(UTC).timestamp())
+                    when = datetime.fromisoformat(answer)
+                    stamp = int(
+                        (when if when.tzinfo else when.replace(tzinfo=self._tz)).timestamp()
+                    )
                 except ValueError:
                     self._console.say("  ✗ Type a date and time as YYYY-MM-DD HH:MM.")
                     continue

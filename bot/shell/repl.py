@@ -71,7 +71,7 @@ class Session:
         )
         self.bot = build_app(settings)
         self._link = BotLink(self.bot, self.slack)
-        self._forms = FormFiller(self.console, self.screen, self._link)
+        self._forms = FormFiller(self.console, self.screen, self._link, tz=self.bot.deps.tz)
         await self.bot.start()
         await self._link.settle()
         say = self.console.say

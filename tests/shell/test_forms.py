@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -274,3 +276,39 @@ async def test_a_search_with_no_match_leaves_the_customer_empty_and_goes_on() ->
     assert "(nothing matches 'Zoë'; left empty)" in out
     [submitted] = bot.of("view_submission")
     assert values(submitted)["first_name"]["value"] == "Zoë"
+
+
+async def test_a_date_and_time_is_shown_and_read_in_the_business_time_zone() -> None:
+    sydney = ZoneInfo("Australia/Sydney")
+    noon = int(datetime(2026, 12, 2, 12, 0, tzinfo=sydney).timestamp())
+    view = {
+        "id": "V1",
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "received",
+                "label": {"type": "plain_text", "text": "Received"},
+                "element": {
+                    "type": "datetimepicker",
+                    "action_id": "value",
+                    "initial_date_time": noon,
+                },
+            }
+        ],
+    }
+    lines = iter(["yesterday", "2026-12-01 09:30"])
+
+    async def ask(prompt: str) -> str | None:
+        return next(lines, None)
+
+    out = io.StringIO()
+    console = Console(out=out, ask=ask, echo=True)
+    screen = Screen(console, response_url=lambda t: f"u/{t}")
+    screen.view = view
+    bot = Bot(lambda _p: None)
+    await FormFiller(console, screen, bot, tz=sydney).fill_open_form()  # type: ignore[arg-type]
+    assert "Received [2026-12-02 12:00]: yesterday" in out.getvalue()
+    assert "✗ Type a date and time as YYYY-MM-DD HH:MM." in out.getvalue()
+    [submitted] = bot.of("view_submission")
+    stamp = values(submitted)["received"]["selected_date_time"]
+    assert stamp == int(datetime(2026, 12, 1, 9, 30, tzinfo=sydney).timestamp())
