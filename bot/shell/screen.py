@@ -36,6 +36,8 @@ class Screen:
         if method.startswith("respond:"):
             token = method.split(":")[1]
             self.answered.add(token)
+            if self.quiet:  # the answer to a set-up command the greeting already told
+                return
             context = {"channel": DESK, "response_url": self._response_url(token)}
             where = (
                 "#front-desk" if args.get("response_type") == "in_channel" else "Bookeo (only you)"
