@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import emoji
+
 
 @dataclass(frozen=True)
 class Button:
@@ -28,8 +30,20 @@ def plain(text: str, names: dict[str, str] | None = None) -> str:
     text = _CHANNEL.sub(lambda m: "#" + names.get(m.group(1), m.group(1)), text)
     text = _GROUP.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
     text = re.sub(r"(?<!\w)[*_~](?=\S)|(?<=\S)[*_~](?!\w)", "", text)
-    text = re.sub(r":([a-z][a-z0-9_+-]*):", lambda m: _EMOJI.get(m.group(1), m.group(0)), text)
+    text = _SHORTCODE.sub(_emoji, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("`", "")
+
+
+_SHORTCODE = re.compile(r":([a-z0-9+][a-z0-9_+-]*):")
+
+
+def _emoji(code: re.Match[str]) -> str:
+    """A Slack shortcode as the shell shows it: a few as plain signs, the rest as the emoji
+    Slack shows (its names are the library's aliases); a code neither knows stays as typed."""
+    name = code.group(1)
+    if name in _EMOJI:
+        return _EMOJI[name]
+    return emoji.emojize(code.group(0), language="alias")
 
 
 _EMOJI = {

@@ -27,10 +27,12 @@ from bot.shell.link import BotLink
 from bot.shell.screen import Screen
 from bot.shell.slack_requests import SlackRequests
 from bot.shell.slack_stub import SlackStub
-from bot.shell.workspace import APP, BOOKINGS, DESK, TEAM, USER
+from bot.shell.workspace import APP, BOOKINGS, DESK, PEOPLE, TEAM, USER, mentions
 
-HELP = """Type a Slack command, or one of these:
+HELP = f"""Type a Slack command, or one of these:
   /bookeo help                 every /bookeo command (try: /bookeo today, /bookeo new)
+  @name in a command           one of the shell's people: {", ".join("@" + p for p in PEOPLE)}
+                               (try: /bookeo oncall @sam)
   :press N   (or just N)       press button N of the last message
   :backoffice new [product]    make a booking "in Bookeo's back office" (sandbox only)
   :backoffice cancel N [why]   cancel booking N there        :backoffice pay N 20.00
@@ -69,7 +71,7 @@ class Session:
         )
         self.bot = build_app(settings)
         self._link = BotLink(self.bot, self.slack)
-        self._forms = FormFiller(self.console, self.screen, self._link)
+        self._forms = FormFiller(self.console, self.screen, self._link, tz=self.bot.deps.tz)
         await self.bot.start()
         await self._link.settle()
         say = self.console.say
@@ -119,7 +121,7 @@ class Session:
         self.screen.fresh = True
         token = f"r{self.counter}"
         body = self.slack.slash_command(
-            text,
+            mentions(text),
             user=USER,
             user_name="you",
             channel=channel,
@@ -145,10 +147,16 @@ class Session:
                 + ", ".join(f"[{n}] {b.label}" for n, (b, _) in sorted(buttons.items()))
             )
             return
-        button, context = buttons[int(text)]
+        number = int(text)
+        button, context = buttons[number]
         if button.url:
             self.console.say(f"(opens {button.url} in a browser)")
         self.counter += 1
+        ephemeral = "response_url" in context
+        response_url = context.get("response_url")
+        if response_url is None and "view" not in context:
+            # Slack sends a response_url with every message button: it replaces that message.
+            response_url = self._response_url(self.screen.replace_by(f"m{self.counter}", number))
         self.screen.buttons = {}
         body = self.slack.block_action(
             button.action_id,
@@ -158,8 +166,8 @@ class Session:
             view=context.get("view"),
             channel=context.get("channel", ""),
             message_ts=context.get("ts", "0"),
-            ephemeral="response_url" in context,
-            response_url=context.get("response_url"),
+            ephemeral=ephemeral,
+            response_url=response_url,
         )
         link = self._connected()
         await link.post(body)
@@ -167,8 +175,12 @@ class Session:
         await self._fill_open_form()
 
     async def _fill_open_form(self) -> None:
-        assert self._forms is not None
-        await self._forms.fill_open_form()
+        forms = self._forms
+        assert forms is not None
+        await forms.fill_open_form()
+        if forms.typed_instead is not None:  # a command typed in the form: run it now
+            line, forms.typed_instead = forms.typed_instead, None
+            await self.handle(line)
 
     def _connected(self) -> BotLink:
         assert self._link is not None, "start() first"

@@ -25,6 +25,8 @@ class Screen:
         self.answered: set[str] = set()  # response_url tokens that got a reply
         self.quiet = False  # set-up commands: show only what they post in threads
         self.fresh = True  # the next answer with buttons replaces the numbered ones
+        self.places: dict[int, str] = {}  # button number → where its message was shown
+        self._messages: dict[str, tuple[str, Context]] = {}  # response_url token → its message
         self._last_view_text = ""
 
     def on_slack(self, method: str, args: dict[str, Any]) -> None:
@@ -34,10 +36,16 @@ class Screen:
         if method.startswith("respond:"):
             token = method.split(":")[1]
             self.answered.add(token)
+            if self.quiet:  # the answer to a set-up command the greeting already told
+                return
             context = {"channel": DESK, "response_url": self._response_url(token)}
             where = (
                 "#front-desk" if args.get("response_type") == "in_channel" else "Bookeo (only you)"
             )
+            pressed = self._messages.get(token)
+            if pressed is not None and args.get("replace_original") not in (None, False, "false"):
+                where, context = pressed  # the message a button was pressed in, replaced
+                where += " (updated)"
             self.message(where, args, context)
         elif method == "chat.postMessage":
             channel = str(args.get("channel"))
@@ -61,6 +69,12 @@ class Screen:
             self.view = args["view"]
             self.show_view(self.view)
 
+    def replace_by(self, token: str, button: int) -> str:
+        """Remember that replies to `token`'s response_url answer button `button`'s message."""
+        where = self.places.get(button, "Bookeo").removeprefix("  ↳ thread: ")
+        self._messages[token] = (where, dict(self.buttons[button][1]))
+        return token
+
     def message(self, where: str, message: dict[str, Any], context: Context) -> None:
         blocks = message.get("blocks") or []
         if isinstance(blocks, str):
@@ -72,6 +86,7 @@ class Screen:
         lines, buttons = blocks_text(blocks, first_button=len(self.buttons) + 1, names=NAMES)
         for shown in buttons:
             self.buttons[shown.number] = (shown, context)
+            self.places[shown.number] = where
         self._say(f"{where}:\n" + "\n".join(f"  {line}" for line in lines))
 
     def show_view(self, view: dict[str, Any]) -> None:

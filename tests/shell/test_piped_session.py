@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,11 +15,16 @@ import pytest
 from bot.sandbox import Sandbox
 
 pytestmark = pytest.mark.slow
+PRODUCTS = ("kayak", "sailing", "pottery", "walking")
 
 
-def shell(script: str, tmp_path) -> str:
+README = Path(__file__).resolve().parents[2] / "README.md"
+PIPED = re.compile(r"`printf '([^']*)' \| (\.tools/bin/uv run --locked --no-dev bookeo-bot shell)`")
+
+
+def shell(script: str, tmp_path, command: tuple[str, ...] = (sys.executable, "-m", "bot")) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "shell"],
+        [*command, "shell"],
         input=script,
         capture_output=True,
         text=True,
@@ -79,16 +86,54 @@ def test_create_a_booking_with_inline_errors(tmp_path) -> None:
         "\n\n\n\n"  # no new customer
         "\n"  # no notes
         "n\n"  # no email
-        # the form comes back with errors and asks again for those and for what was empty
+        # the form comes back with errors and asks again for exactly those (and, as no
+        # customer was picked, for the new customer's fields); "n" stays "n"
         "2\n"  # Adults
-        "\n"  # Children
         "\n"  # no customer search
         "Ada\nLovelace\nada@example.com\n\n"  # a new customer, no phone
-        "\n"  # no notes
-        "n\n"  # no email
         ":quit\n",
         tmp_path,
     )
     assert "✗ Adults: Add at least one person." in out
     assert "✗ Existing customer: Pick a customer, or fill in a new one below." in out
     assert "created." in out and "Ada Lovelace" in out
+    assert out.count("Email the customer a confirmation?") == 1  # "n" kept, not asked again
+
+
+def test_new_starts_on_the_first_day_with_room_and_keeps_it(tmp_path) -> None:
+    # The bot opens each form on the first of the next seven days with a free time; the
+    # shell sends that date back with the product, as Slack sends every input's value.
+    out = shell(
+        "".join(f"/bookeo new {name}\n\n\n:cancel\n" for name in PRODUCTS) + ":quit\n",
+        tmp_path,
+    )
+    assert out.count("(form closed)") == len(PRODUCTS)
+    assert "No free times" not in out
+    assert out.count("Time [number]:") == len(PRODUCTS)
+
+
+def test_put_sam_on_call_and_acknowledge_the_page_in_his_dm(tmp_path) -> None:
+    out = shell(
+        "/bookeo oncall @sam\n"
+        ":backoffice new walking\n"  # today or tomorrow: within 24 hours, so urgent
+        ":press 6\n"  # the DM's [6] Acknowledge (the card's buttons are 1–5)
+        ":quit\n",
+        tmp_path,
+    )
+    assert "✓ @sam is now on call." in out
+    assert "DM to @sam:" in out and "[6] Acknowledge" in out
+    assert "DM to @sam (updated): ✓ You acknowledged booking" in out
+    assert "Acknowledged by @you" in out
+    assert ":boom:" not in out and "💥" not in out
+
+
+def test_the_readmes_piped_line_runs_every_command(tmp_path) -> None:
+    # `uv run` puts the project's console script first on PATH; a bare `bookeo-bot` is not
+    # on a newcomer's PATH after command one, so the README's line goes through uv.
+    [(script, _line)] = PIPED.findall(README.read_text())
+    script = script.replace("\\n", "\n")
+    assert script.startswith("/bookeo today\n") and script.endswith(":quit\n")
+    console_script = Path(sys.executable).with_name("bookeo-bot")
+    out = shell(script.replace(":quit", "/bookeo 1001\n:quit"), tmp_path, (str(console_script),))
+    assert "== Today ·" in out
+    assert "Booking 1001 ·" in out

@@ -84,3 +84,18 @@ def test_an_opened_modal_is_kept_and_shown_without_its_inputs_once() -> None:
     screen.on_slack("views.update", {"view": view})  # reloaded, nothing new
     assert screen.view == view
     assert out.getvalue() == "┌─ Cancel\n│ Booking 1001\n└─\n"
+
+
+def test_quiet_hides_the_answer_to_a_set_up_command_but_remembers_it() -> None:
+    screen, out = make()
+    screen.quiet = True
+    screen.on_slack("respond:r1", {"text": "✓ Subscribed: #1 #bookings"})
+    assert "r1" in screen.answered and out.getvalue() == ""
+
+
+def test_a_reply_that_replaces_a_pressed_message_shows_as_that_message() -> None:
+    screen, out = make()
+    screen.on_slack("chat.postMessage", {"channel": "USAM", "ts": "1.2", "blocks": card("Ack")})
+    token = screen.replace_by("m1", 1)
+    screen.on_slack(f"respond:{token}", {"replace_original": True, "text": "Done"})
+    assert out.getvalue().endswith("DM to @sam (updated): Done\n")
