@@ -322,4 +322,5 @@ def _deps(
             tz=settings.timezone,
         ),
         metrics=metrics,
+        locale=settings.business_locale,
     )
