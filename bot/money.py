@@ -23,6 +23,7 @@ from babel.numbers import (
     is_currency,
 )
 
+from bot.bookeo.models import Price
 from bot.wording import amount
 
 __all__ = [
@@ -30,8 +31,11 @@ __all__ = [
     "MAX_AMOUNT",
     "Ambiguous",
     "AmountError",
+    "Standing",
     "locale_for_zone",
+    "over_by",
     "parse_amount",
+    "standing",
 ]
 
 DEFAULT_LOCALE = "en_US"
@@ -206,3 +210,41 @@ def locale_for_zone(zone: str) -> str:
     except (UnknownLocaleError, ValueError):
         languages = get_official_languages(territory, de_facto=True)
         return f"{languages[0]}_{territory}" if languages else DEFAULT_LOCALE
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a booking's money stands, as a card says it: `Balance due 35.00 USD`,
+    `Credit due 75.00 USD` (paid more than the price, or anything paid on a canceled
+    booking: owed back), `paid`, or nothing owed on a canceled booking."""
+
+    label: str  # "Balance due" or "Credit due"
+    value: Decimal  # what is owed, either way (never negative)
+    currency: str
+    canceled: bool = False
+
+    @property
+    def settled(self) -> bool:
+        return self.value == 0
+
+    def text(self, *, locale: str = DEFAULT_LOCALE) -> str:
+        if self.settled:
+            return "nothing owed (canceled)" if self.canceled else "paid"
+        return amount(self.value, self.currency, locale=locale)
+
+
+def standing(price: Price, *, canceled: bool) -> Standing:
+    currency = price.total_gross.currency
+    owed_by_customer = Decimal(0) if canceled else price.total_gross.amount
+    credit = price.total_paid.amount - owed_by_customer
+    if credit > 0:
+        return Standing("Credit due", credit, currency, canceled)
+    return Standing("Balance due", -credit, currency, canceled)
+
+
+def over_by(value: Decimal, *, due: Decimal, paid: Decimal) -> Decimal:
+    """How far a payment goes past the balance due, or a refund past what was paid (0 when
+    it does neither): what the second confirmation names."""
+    if value > 0:
+        return max(value - due, Decimal(0))
+    return max(-value - paid, Decimal(0))
