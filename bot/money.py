@@ -104,11 +104,11 @@ def parse_amount(text: str, *, currency: str, locale: str = DEFAULT_LOCALE) -> D
     value = readings[0] * sign
     if value == 0:
         raise AmountError("Enter an amount other than zero.")
+    if abs(value) > MAX_AMOUNT:  # first: quantizing 10^27 would overflow Decimal's context
+        raise AmountError(f"That is more than {amount(MAX_AMOUNT, currency, locale=locale)}.")
     if value != value.quantize(Decimal(1).scaleb(-precision)):
         decimals = "no decimals" if precision == 0 else f"at most {precision} decimals"
         raise AmountError(f"{currency} amounts have {decimals}.")
-    if abs(value) > MAX_AMOUNT:
-        raise AmountError(f"That is more than {amount(MAX_AMOUNT, currency, locale=locale)}.")
     return value.quantize(Decimal(1).scaleb(-precision))
 
 

@@ -111,6 +111,8 @@ def test_decimals_typed_with_either_mark(cents: int, locale: str) -> None:
 
 
 @given(text=st.text(max_size=60))
+@example(text="100000000000000000000000000")  # past Decimal's 28 digits
+@example(text="1" * 40 + ".5")
 def test_any_text_is_an_amount_or_a_sentence(text: str) -> None:
     """Never a crash: a Decimal within bounds, or an AmountError with something to say."""
     said = ""
