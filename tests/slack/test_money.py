@@ -58,6 +58,7 @@ async def test_a_decimal_comma_is_a_decimal_mark(
     assert sandbox.state.paid(booking.number) == before + Decimal("12.50")
     result = await shown(fake_slack, 2)
     assert "Payment of 12.50 USD recorded" in texts(result)
+    assert "Cadult" not in texts(result)  # the card under it names categories, not their ids
 
 
 @pytest.mark.parametrize(

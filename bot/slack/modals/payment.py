@@ -265,5 +265,7 @@ async def _record(
     if isinstance(outcome, Recorded):
         line = payment_line(outcome, actor.user_id)
         await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)
-    result = payment_result(outcome, meta.booking, CardOptions(tz=deps.tz))
+    # The card under the result names people by the account's categories, not raw ids.
+    options = CardOptions(tz=deps.tz, categories=await deps.catalog.category_names())
+    result = payment_result(outcome, meta.booking, options)
     await OpenModal(client, view_id, None).show(result)
