@@ -343,4 +343,5 @@ def _deps(
             tz=settings.timezone,
         ),
         metrics=metrics,
+        locale=settings.business_locale,
     )

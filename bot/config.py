@@ -11,6 +11,7 @@ from enum import StrEnum
 from importlib.util import find_spec
 from typing import Annotated, Any, Literal
 
+import babel
 from pydantic import (
     AnyHttpUrl,
     Field,
@@ -20,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.money import locale_for_zone
 
 SANDBOX_NOTICE = (
     "BOOKEO_API_KEY and BOOKEO_SECRET_KEY are not set: running on the built-in Bookeo SANDBOX "
@@ -80,6 +83,12 @@ class Settings(BaseSettings):
     business_timezone: str = Field(
         default="UTC", description="IANA zone of the Bookeo account: today, digests, reminders"
     )
+    locale: str | None = Field(
+        default=None,
+        description="how the business writes amounts (a Babel locale such as en_AU or de_DE): "
+        "read and shown in the modals; unset: the usual locale of BUSINESS_TIMEZONE's country "
+        "(Australia/Sydney → en_AU, Europe/Berlin → de_DE; UTC → en_US)",
+    )
     public_url: AnyHttpUrl | None = Field(
         default=None,
         description="the bot's public https base URL (webhooks are registered "
@@ -105,6 +114,7 @@ class Settings(BaseSettings):
         "bookeo_api_key",
         "bookeo_secret_key",
         "public_url",
+        "locale",
         mode="before",
     )
     @classmethod
@@ -129,6 +139,16 @@ class Settings(BaseSettings):
                 f"{value!r} is not an IANA time zone name (e.g. Europe/London)"
             ) from None
         return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return str(babel.Locale.parse(value.replace("-", "_")))
+        except (babel.UnknownLocaleError, ValueError):
+            raise ValueError(f"{value!r} is not a locale Babel knows (e.g. en_AU, de_DE)") from None
 
     @field_validator("bot_admins", mode="before")
     @classmethod
@@ -188,6 +208,11 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def business_locale(self) -> str:
+        """LOCALE, or the usual locale of the business's time zone's country."""
+        return self.locale or locale_for_zone(self.business_timezone)
 
     @property
     def timezone(self) -> zoneinfo.ZoneInfo:

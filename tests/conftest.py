@@ -7,6 +7,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -18,6 +19,7 @@ from bot.bookeo import BookeoClient
 from bot.config import Settings
 from bot.permissions import Role
 from bot.sandbox import DEFAULT_API_KEY, DEFAULT_SECRET_KEY, Sandbox
+from bot.wording import amount
 from tests.fakes.openapi import ValidatingTransport
 from tests.fakes.receiver import WebhookReceiver
 from tests.fakes.slack_api import FakeSlackAPI
@@ -29,6 +31,8 @@ from tests.fakes.slack_requests import SIGNING_SECRET, TEAM
 settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+# Babel reads its locale data on first use (~0.2 s): once here, not inside a timed example.
+amount(Decimal(0), "USD")
 
 _OUR_PREFIXES = (
     "SLACK_",

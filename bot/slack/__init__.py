@@ -128,6 +128,7 @@ def register(app: AsyncApp, deps: Deps) -> Registered:
     bind.view(Callback.CANCEL, on_cancel_submit)
     bind.view(Callback.PAY, on_pay_submit)
     bind.view(Callback.REFUND_CONFIRM, on_refund_confirm)
+    bind.view(Callback.PAY_CONFIRM, on_refund_confirm)  # the same second confirmation
     bind.view(Callback.FIND, home.on_find_submit, permission=look)
 
     bind.event(Event.APP_HOME_OPENED, home.on_home_opened, permission=look)

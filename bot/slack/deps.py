@@ -33,6 +33,7 @@ class Deps:
     channels: ChannelOps
     lookups: Lookups
     metrics: Metrics | None = None
+    locale: str = "en_US"  # LOCALE: how amounts are read and written in the modals
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()

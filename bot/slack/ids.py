@@ -37,6 +37,7 @@ class Callback(StrEnum):
     CANCEL = "booking_cancel_modal"
     PAY = "booking_pay_modal"
     REFUND_CONFIRM = "booking_refund_confirm_modal"
+    PAY_CONFIRM = "booking_pay_confirm_modal"  # a payment above the balance due
     FIND = "booking_find_modal"
     LOADING = "booking_loading_modal"
     FIND_RESULT = "booking_find_result_modal"

@@ -17,7 +17,7 @@ from bot.ops.forms import PaymentForm
 from bot.ops.idempotent import Write, Written
 from bot.ops.outcomes import PaymentOutcome, Recorded
 from bot.permissions import Permission
-from bot.wording import amount
+from bot.wording import amount, method_label
 
 LOOK_AROUND = timedelta(minutes=1)
 
@@ -72,8 +72,9 @@ async def record_payment(s: Services, actor: Actor, form: PaymentForm) -> Paymen
     if repeat is not None:
         return repeat
     payment = form.payment
-    shown = amount(payment.amount.amount, payment.amount.currency)
-    method = payment.payment_method.value
+    # "Refund of 100.00 USD": the word says the direction, so the figure has no sign.
+    shown = amount(abs(payment.amount.amount), payment.amount.currency)
+    method = method_label(payment.payment_method, payment.payment_method_other)
     async with s.access.audited(actor, kind, form.booking_number) as audit:
         result = await s.writes.run(write)
         if not isinstance(result, Written):

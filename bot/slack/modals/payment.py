@@ -1,7 +1,9 @@
-"""Record a payment (or, after a second confirmation, a refund) on a booking."""
+"""Record a payment or a refund on a booking: every refund, and a payment above the balance
+due, after a second confirmation that names the figures."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -13,6 +15,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo.models import Booking, Money, NewPayment, PaymentMethod
+from bot.money import DEFAULT_LOCALE, EXAMPLE, AmountError, over_by, parse_amount
 from bot.ops import Actor
 from bot.ops.forms import PaymentForm
 from bot.ops.outcomes import Recorded
@@ -28,22 +31,39 @@ from bot.slack.modals.common import (
     result_options,
 )
 from bot.slack.runner import after_ack
-from bot.slack.text import amount as format_amount
-from bot.slack.views.modals import ModalMeta, message_view, pay_view, refund_confirm_view
+from bot.slack.views.modals import (
+    MAX_LENGTHS,
+    ModalMeta,
+    message_view,
+    pay_view,
+    payment_confirm_view,
+)
 from bot.slack.views.outcomes import PAY_TITLE as TITLE
 from bot.slack.views.outcomes import payment_line, payment_result
-
-MAX_AMOUNT = Decimal("1000000")
 
 
 async def open_payment(
     client: AsyncWebClient, deps: Deps, *, actor: Actor, trigger_id: str, meta: ModalMeta
 ) -> None:
     async def build(booking: Booking) -> View:
-        currency = booking.price.total_gross.currency if booking.price else "USD"
-        form = replace(meta, key=secrets.token_hex(16), extra={"currency": currency})
+        price = booking.price
+        # The figures the second confirmation names, as the person saw them.
+        due = price.balance_due.amount if price and not booking.canceled else Decimal(0)
+        extra = {
+            "currency": price.total_gross.currency if price else "USD",
+            "due": str(due),
+            "paid": str(price.total_paid.amount if price else Decimal(0)),
+        }
+        form = replace(meta, key=secrets.token_hex(16), extra=extra)
         categories = await deps.catalog.category_names()
-        return pay_view(booking, form, tz=deps.tz, categories=categories, now=deps.clock.now())
+        return pay_view(
+            booking,
+            form,
+            tz=deps.tz,
+            categories=categories,
+            now=deps.clock.now(),
+            locale=deps.locale,
+        )
 
     # A canceled booking can still take a refund, so it is not refused here.
     await open_booking_modal(
@@ -59,62 +79,91 @@ async def open_payment(
     )
 
 
-def read_amount(view: dict[str, Any]) -> tuple[Decimal | None, str | None]:
-    """The amount typed, or why it is not one."""
-    raw = (field(view, Block.AMOUNT) or "").strip().replace(",", "")
+def read_amount(view: dict[str, Any], currency: str, locale: str) -> tuple[Decimal | None, str]:
+    """The amount typed (bot/money.py reads it as the person means it), or why it is not
+    one: an empty second part means no problem."""
+    raw = field(view, Block.AMOUNT)
+    if not isinstance(raw, str):  # a forged form: a number, a list, nothing
+        return None, EXAMPLE
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        return None, "Enter a number, like 50 or 49.90."
-    if not value.is_finite() or value == 0:
-        return value, "Enter an amount other than zero."
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        return value, "At most two decimals."
-    if abs(value) > MAX_AMOUNT:
-        return value, "That amount is too large."
-    return value, None
+        return parse_amount(raw, currency=currency, locale=locale), ""
+    except AmountError as wrong:
+        return None, wrong.message
+
+
+def read_received(view: dict[str, Any], now: datetime) -> tuple[datetime, str]:
+    """When the money was received (the picker sends epoch seconds), or why not."""
+    stamp = field(view, Block.RECEIVED)
+    if stamp is None:
+        return now, ""
+    text = str(stamp) if isinstance(stamp, int) and not isinstance(stamp, bool) else stamp
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{1,11}", text):
+        return now, "Pick the date and time the money was received."
+    received = datetime.fromtimestamp(int(text), UTC)
+    if received > now + timedelta(minutes=5):
+        return received, "A payment cannot be received in the future."
+    if received < now - timedelta(days=3650):
+        return received, "Pick a date within the last ten years."
+    return received, ""
+
+
+def read_text(view: dict[str, Any], block: Block) -> tuple[str, str]:
+    """A text input, stripped of control characters, within its max_length."""
+    raw = field(view, block)
+    text = "".join(c for c in raw if c in "\n\t" or c.isprintable()) if isinstance(raw, str) else ""
+    if len(text) > MAX_LENGTHS[block]:
+        return text, f"At most {MAX_LENGTHS[block]} characters."
+    return text.strip(), ""
 
 
 def read_payment(
-    view: dict[str, Any], currency: str, now: datetime
+    view: dict[str, Any], currency: str, now: datetime, locale: str = DEFAULT_LOCALE
 ) -> tuple[NewPayment | None, dict[str, str]]:
     """The form as a NewPayment, or errors keyed by block id."""
-    errors: dict[str, str] = {}
-    value, wrong = read_amount(view)
-    if wrong:
-        errors[Block.AMOUNT] = wrong
-    method_text = field(view, Block.METHOD)
+    value, wrong_amount = read_amount(view, currency, locale)
     try:
-        method = PaymentMethod(method_text)
+        method = PaymentMethod(field(view, Block.METHOD))
     except ValueError:
-        errors[Block.METHOD] = "Pick a payment method."
-        method = PaymentMethod.OTHER
-    other = (field(view, Block.METHOD_OTHER) or "").strip()
-    if method is PaymentMethod.OTHER and not other:
-        errors[Block.METHOD_OTHER] = "Say which method, since you picked Other."
-    reason = (field(view, Block.REASON) or "").strip()
-    if not reason:
-        errors[Block.REASON] = "Give a reason (the customer sees it), e.g. Payment or Deposit."
-    comment = (field(view, Block.COMMENT) or "").strip() or None
-    stamp = field(view, Block.RECEIVED)
-    received = (
-        datetime.fromtimestamp(int(stamp), UTC)
-        if isinstance(stamp, int | str) and str(stamp).isdigit()
-        else now
-    )
-    if received > now + timedelta(minutes=5):
-        errors[Block.RECEIVED] = "A payment cannot be received in the future."
-    if errors or value is None:
+        method = None
+    other, wrong_other = read_text(view, Block.METHOD_OTHER)
+    reason, wrong_reason = read_text(view, Block.REASON)
+    comment, wrong_comment = read_text(view, Block.COMMENT)
+    received, wrong_received = read_received(view, now)
+    problems = {
+        Block.AMOUNT: wrong_amount,
+        Block.METHOD: "" if method else "Pick a payment method.",
+        Block.METHOD_OTHER: wrong_other
+        or (
+            "Say which method, since you picked Other."
+            if method is PaymentMethod.OTHER and not other
+            else ""
+        ),
+        Block.REASON: wrong_reason
+        or ("" if reason else "Give a reason (the customer sees it), e.g. Payment or Deposit."),
+        Block.COMMENT: wrong_comment,
+        Block.RECEIVED: wrong_received,
+    }
+    errors = {str(block): said for block, said in problems.items() if said}
+    if errors or value is None or method is None:
         return None, errors
     payment = NewPayment(
         amount=Money(amount=value, currency=currency),
         payment_method=method,
         payment_method_other=other or None,
         reason=reason,
-        comment=comment,
+        comment=comment or None,
         received_time=received,
     )
     return payment, {}
+
+
+def _figure(extra: dict[str, Any], name: str) -> Decimal:
+    """A figure the form opened with; unknown (an older form) counts as no limit."""
+    try:
+        value = Decimal(str(extra.get(name)))
+    except InvalidOperation:
+        return Decimal("Infinity")
+    return value if value.is_finite() else Decimal("Infinity")
 
 
 async def on_pay_submit(
@@ -126,28 +175,35 @@ async def on_pay_submit(
     actor: Actor,
 ) -> None:
     meta = ModalMeta.load(view.get("private_metadata"))
-    currency = (meta.extra or {}).get("currency", "USD")
-    payment, errors = read_payment(view, currency, deps.clock.now())
+    extra = meta.extra or {}
+    currency = extra.get("currency")
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+        currency = "USD"
+    payment, errors = read_payment(view, currency, deps.clock.now(), deps.locale)
     if errors or payment is None or meta.booking is None:
         await ack(response_action="errors", errors=errors or {Block.AMOUNT: "Open the form again."})
         return
-    refund = payment.amount.amount < 0
+    value = payment.amount.amount
     try:
         await deps.access.require(
-            actor, Permission.REFUND if refund else Permission.PAY, booking_number=meta.booking
+            actor, Permission.REFUND if value < 0 else Permission.PAY, booking_number=meta.booking
         )
     except PermissionDenied as denied:
         await ack(response_action="errors", errors={Block.AMOUNT: denied.message[:150]})
         return
-    if refund:
-        # A second, explicit confirmation before a refund is recorded.
-        pending = replace(meta, extra={"currency": currency, "payment": payment.to_json_dict()})
-        await ack(
-            response_action="push",
-            view=refund_confirm_view(
-                meta.booking, format_amount(-payment.amount.amount, currency), pending
-            ),
-        )
+    due, paid = _figure(extra, "due"), _figure(extra, "paid")
+    if value < 0 or over_by(value, due=due, paid=paid) > 0:
+        # A second, explicit confirmation: every refund, and a payment above the balance due.
+        figures: dict[str, Any] = {k: extra[k] for k in ("currency", "due", "paid") if k in extra}
+        pending = replace(meta, extra={**figures, "payment": payment.to_json_dict()})
+        try:
+            confirm = payment_confirm_view(
+                meta.booking, value, currency, pending, due=due, paid=paid, locale=deps.locale
+            )
+        except ValueError:  # only a forged form could carry this much
+            await ack(response_action="errors", errors={Block.COMMENT: "Shorten the comment."})
+            return
+        await ack(response_action="push", view=confirm)
         return
     await ack(
         response_action="update",
@@ -165,30 +221,36 @@ async def on_refund_confirm(
     deps: Deps,
     actor: Actor,
 ) -> None:
+    """The second confirmation, of a refund or of a payment above the balance due."""
     meta = ModalMeta.load(view.get("private_metadata"))
     raw = (meta.extra or {}).get("payment")
     try:
-        payment = NewPayment.model_validate(raw)
+        payment: NewPayment | None = NewPayment.model_validate(raw)
     except ValueError:
         payment = None
+    refund = payment is not None and payment.amount.amount < 0
+    title = "Refund" if refund else TITLE
     if meta.booking is None or payment is None:
         await ack(
             response_action="update",
-            view=message_view("Refund", "This form lost its data; open it again."),
+            view=message_view(title, "This form lost its data; open it again."),
         )
         return
     try:
-        await deps.access.require(actor, Permission.REFUND, booking_number=meta.booking)
+        await deps.access.require(
+            actor, Permission.REFUND if refund else Permission.PAY, booking_number=meta.booking
+        )
     except PermissionDenied as denied:
-        await ack(response_action="update", view=message_view("Refund", denied.message))
+        await ack(response_action="update", view=message_view(title, denied.message))
         return
     # Close the whole stack's confirmation by replacing it with progress, then the result.
+    progress = "Recording the refund…" if refund else "Recording in Bookeo…"
     await ack(
         response_action="update",
-        view=message_view("Refund", ":hourglass_flowing_sand: Recording the refund…"),
+        view=message_view(title, f":hourglass_flowing_sand: {progress}"),
     )
     work = _record(payment, meta, view_id=view["id"], client=client, deps=deps, actor=actor)
-    after_ack(deps, client, body, work, name="refund")
+    after_ack(deps, client, body, work, name="refund" if refund else "pay")
 
 
 async def _record(

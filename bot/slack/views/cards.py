@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.bookeo.models import Booking, Customer
+from bot.money import standing
 from bot.refs import is_bot_ref
 from bot.slack.ids import Action
 from bot.slack.text import clip, escape, money, when
@@ -79,16 +80,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         _field("Customer", customer_line(booking.customer, show_contacts=options.show_contacts)),
         _field("Price", money(price.total_gross) if price else "—"),
         _field("Paid", money(price.total_paid) if price else "—"),
-        _field(
-            "Balance due",
-            (
-                ":white_check_mark: paid"
-                if price.balance_due.amount == 0
-                else money(price.balance_due)
-            )
-            if price
-            else "—",
-        ),
+        balance_field(booking),
     ]
     if booking.source:
         fields.append(_field("Source", escape(str(booking.source))))
@@ -125,6 +117,17 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
             )
         )
     return blocks
+
+
+def balance_field(booking: Booking) -> MarkdownTextObject:
+    """`Balance due 35.00 USD`, `✓ paid`, or `Credit due 75.00 USD` when more was paid than
+    the price (or anything was paid on a canceled booking: it is owed back)."""
+    if booking.price is None:
+        return _field("Balance due", "—")
+    owed = standing(booking.price, canceled=booking.canceled)
+    if owed.settled and not booking.canceled:
+        return _field(owed.label, ":white_check_mark: paid")
+    return _field(owed.label, owed.text())
 
 
 def card_buttons(booking: Booking, options: CardOptions) -> list[ButtonElement]:

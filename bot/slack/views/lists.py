@@ -18,12 +18,13 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.bookeo.models import Booking, Customer, Payment
+from bot.money import standing
 from bot.permissions import Role
 from bot.roster import SlotGroup
 from bot.slack.ids import Action
 from bot.slack.text import amount, clip, escape, money, plural, when
 from bot.slack.views.cards import customer_line, party
-from bot.wording import course_when
+from bot.wording import course_when, method_label
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
@@ -126,9 +127,18 @@ def _booking_when(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> str:
 
 def booking_line(booking: Booking, categories: dict[str, str]) -> str:
     name = escape(booking.customer.full_name) if booking.customer else "customer not loaded"
-    due = booking.price.balance_due if booking.price else None
-    paid = "paid" if due is not None and due.amount == 0 else f"due {money(due)}"
+    paid = money_word(booking)
     return clip(f"• `{booking.booking_number}` {name} — {party(booking, categories)} — {paid}", 600)
+
+
+def money_word(booking: Booking) -> str:
+    """`paid`, `due 35.00 USD` or `credit due 75.00 USD`, for a line about a booking."""
+    if booking.price is None:
+        return f"due {money(None)}"
+    owed = standing(booking.price, canceled=booking.canceled)
+    if owed.settled:
+        return owed.text()
+    return f"{'credit due' if owed.label == 'Credit due' else 'due'} {owed.text()}"
 
 
 def pick_list(
@@ -181,18 +191,18 @@ def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> l
     for payment in sorted(payments, key=_received_at):
         received_at = payment.received_time or payment.creation_time
         at = f"{received_at.astimezone(tz):%d %b %H:%M}" if received_at else "—"
-        method = str(payment.payment_method)
-        if payment.payment_method_other:
-            method += f" ({escape(payment.payment_method_other)})"
+        method = escape(method_label(payment.payment_method, payment.payment_method_other))
         who = escape(payment.agent) if payment.agent else "customer, online"
         reason = f" · {escape(payment.reason)}" if payment.reason else ""
-        kind = "refund" if payment.amount.amount < 0 else "payment"
-        lines.append(f"• {at} · *{money(payment.amount)}* {kind} · {method} · by {who}{reason}")
+        kind = "Refund" if payment.amount.amount < 0 else "Payment"
+        shown = amount(abs(payment.amount.amount), payment.amount.currency)
+        lines.append(f"• {at} · {kind} of *{shown}* · {method} · by {who}{reason}")
     for chunk in _chunks(lines):
         blocks.append(SectionBlock(text=chunk))
     price = booking.price
     if price is not None:
         received = sum((p.amount.amount for p in payments), Decimal(0))
+        owed = standing(price, canceled=booking.canceled)
         blocks.append(
             SectionBlock(
                 fields=[
@@ -200,7 +210,7 @@ def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> l
                     MarkdownTextObject(
                         text=f"*Received*\n{amount(received, price.total_gross.currency)}"
                     ),
-                    MarkdownTextObject(text=f"*Balance due*\n{money(price.balance_due)}"),
+                    MarkdownTextObject(text=f"*{owed.label}*\n{owed.text()}"),
                 ]
             )
         )

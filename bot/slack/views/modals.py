@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -23,24 +24,15 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.bookeo.models import Booking, PaymentMethod
+from bot.money import DEFAULT_LOCALE, over_by, standing
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.text import clip, escape, money, when
 from bot.slack.views.cards import CardOptions, booking_card
-from bot.wording import party
+from bot.wording import METHOD_LABELS, amount, party
 
-METHOD_LABELS = {
-    PaymentMethod.CASH: "Cash",
-    PaymentMethod.CREDIT_CARD: "Credit card",
-    PaymentMethod.DEBIT_CARD: "Debit card",
-    PaymentMethod.BANK_TRANSFER: "Bank transfer",
-    PaymentMethod.CHEQUE: "Cheque",
-    PaymentMethod.PAYPAL: "PayPal",
-    PaymentMethod.MONEY_VOUCHER: "Gift voucher",
-    PaymentMethod.ACCOUNT_CREDIT: "Account credit",
-    PaymentMethod.EXISTING_CREDIT: "Existing credit",
-    PaymentMethod.OTHER: "Other…",
-}
+PAY_CONFIRM_TITLE = "Confirm payment"
+REFUND_CONFIRM_TITLE = "Confirm refund"
 
 
 @dataclass(frozen=True)
@@ -55,20 +47,30 @@ class ModalMeta:
     extra: dict[str, Any] | None = None
 
     def dump(self) -> str:
-        text = json.dumps({k: v for k, v in asdict(self).items() if v is not None})
+        # Slack counts characters: unescaped, "予約" is 2 of them, not 12 ("\\u4e88\\u7d04").
+        # What grows (a payment's comment, reason, method) is bounded by its input's
+        # max_length, checked again on submission, so a payment always fits.
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         if len(text) > 3000:
             raise ValueError("private_metadata over 3000 characters")
         return text
 
     @classmethod
     def load(cls, text: str | None) -> ModalMeta:
+        """What a submitted view carried; anything of the wrong type (a forged or stale
+        view) is left out, never passed on."""
         try:
-            data = json.loads(text or "{}")
-        except ValueError:
+            data = json.loads(text or "{}") if isinstance(text, str) else {}
+        except (ValueError, RecursionError):
             return cls()
         if not isinstance(data, dict):
             return cls()
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        known: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            value = data.get(name)
+            if isinstance(value, dict if name == "extra" else str):
+                known[name] = value
         return cls(**known)
 
 
@@ -126,14 +128,23 @@ def result_view(title: str, text: str, booking: Booking, options: CardOptions) -
 
 def summary_blocks(booking: Booking, tz: tzinfo, categories: dict[str, str]) -> list[Block]:
     who = escape(booking.customer.full_name) if booking.customer else "—"
-    due = booking.price.balance_due if booking.price else None
+    if booking.price is None:
+        owed = "balance due —"
+    else:
+        now_owed = standing(booking.price, canceled=booking.canceled)
+        if now_owed.settled:
+            owed = "nothing paid, nothing owed" if booking.canceled else "paid in full"
+        else:
+            owed = f"{now_owed.label.lower()} {now_owed.text()}"
+        if booking.canceled:
+            owed = f"canceled · paid {money(booking.price.total_paid)} · {owed}"
     return [
         SectionBlock(
             text=clip(
                 f"*Booking {escape(booking.booking_number)}* · "
                 f"{escape(booking.product_name or '')}\n"
                 f"{when(booking.start_time, booking.end_time, tz)} · {party(booking, categories)}\n"
-                f"{who} · balance due {money(due)}",
+                f"{who} · {owed}",
                 3000,
             )
         )
@@ -177,12 +188,30 @@ def cancel_view(
 
 
 def pay_view(
-    booking: Booking, meta: ModalMeta, *, tz: tzinfo, categories: dict[str, str], now: datetime
+    booking: Booking,
+    meta: ModalMeta,
+    *,
+    tz: tzinfo,
+    categories: dict[str, str],
+    now: datetime,
+    locale: str = DEFAULT_LOCALE,
 ) -> View:
-    due = booking.price.balance_due if booking.price else None
-    currency = due.currency if due else "?"
-    initial = format(due.amount, "f") if due and due.amount > 0 else ""
-    methods = [Option(value=m.value, label=label) for m, label in METHOD_LABELS.items()]
+    price = booking.price
+    currency = price.total_gross.currency if price else "?"
+    due = price.balance_due.amount if price and not booking.canceled else Decimal(0)
+    # A canceled booking owes nothing: the form is for money given back, so nothing is
+    # prefilled (its price would be wrong to take).
+    initial = format(due, "f") if due > 0 else ""
+    if booking.canceled and price is not None and price.total_paid.amount > 0:
+        back = amount(price.total_paid.amount, currency, locale=locale, code=False)
+        hint = f"This booking is canceled: enter money given back as a negative amount (-{back})."
+    else:
+        hint = "A negative amount records a refund (you will be asked to confirm)."
+    example = amount(Decimal("49.90"), currency, locale=locale, code=False) if price else "49.90"
+    methods = [
+        Option(value=m.value, label="Other…" if m is PaymentMethod.OTHER else label)
+        for m, label in METHOD_LABELS.items()
+    ]
     return modal(
         callback_id=Callback.PAY,
         title="Record payment",
@@ -193,12 +222,12 @@ def pay_view(
             InputBlock(
                 block_id=B.AMOUNT,
                 label=f"Amount ({currency})",
-                hint="A negative amount records a refund (you will be asked to confirm).",
+                hint=hint,
                 element=PlainTextInputElement(
                     action_id="value",
                     initial_value=initial or None,
-                    placeholder="e.g. 50.00",
-                    max_length=20,
+                    placeholder=f"e.g. {example}",
+                    max_length=MAX_LENGTHS[B.AMOUNT],
                 ),
             ),
             InputBlock(
@@ -212,20 +241,22 @@ def pay_view(
                 block_id=B.METHOD_OTHER,
                 label="If other: which method",
                 optional=True,
-                element=PlainTextInputElement(action_id="value", max_length=100),
+                element=PlainTextInputElement(
+                    action_id="value", max_length=MAX_LENGTHS[B.METHOD_OTHER]
+                ),
             ),
             InputBlock(
                 block_id=B.REASON,
                 label="Reason (shown to the customer)",
                 element=PlainTextInputElement(
-                    action_id="value", initial_value="Payment", max_length=200
+                    action_id="value", initial_value="Payment", max_length=MAX_LENGTHS[B.REASON]
                 ),
             ),
             InputBlock(
                 block_id=B.COMMENT,
                 label="Internal comment",
                 optional=True,
-                element=PlainTextInputElement(action_id="value", max_length=500),
+                element=PlainTextInputElement(action_id="value", max_length=MAX_LENGTHS[B.COMMENT]),
             ),
             InputBlock(
                 block_id=B.RECEIVED,
@@ -238,22 +269,54 @@ def pay_view(
     )
 
 
-def refund_confirm_view(booking_number: str, amount_text: str, meta: ModalMeta) -> View:
+# The payment form's text inputs, and what each may hold (checked again on submission:
+# the pending payment rides in private_metadata, so these bound its size).
+MAX_LENGTHS = {B.AMOUNT: 40, B.METHOD_OTHER: 100, B.REASON: 200, B.COMMENT: 500}
+
+
+def payment_confirm_view(
+    booking_number: str,
+    value: Decimal,
+    currency: str,
+    meta: ModalMeta,
+    *,
+    due: Decimal,
+    paid: Decimal,
+    locale: str = DEFAULT_LOCALE,
+) -> View:
+    """The second, explicit confirmation of every refund, and of a payment above the balance
+    due, naming the figures (as they were when the form opened)."""
+    refund = value < 0
+    kind = "refund" if refund else "payment"
+
+    def shown(figure: Decimal) -> str:
+        return escape(amount(figure, currency, locale=locale))
+
+    lines = [
+        f":warning: Record a *{kind} of {shown(abs(value))}* on booking {escape(booking_number)}?"
+    ]
+    over = over_by(value, due=due, paid=paid)
+    if refund and over:
+        lines.append(
+            f"Only {shown(paid)} was paid: this refunds {shown(over)} more than was paid."
+            if paid > 0
+            else f"Nothing was paid: this refunds {shown(over)} that was never received."
+        )
+    elif over:
+        owed = f"The balance due is {shown(due)}" if due > 0 else "Nothing is due"
+        lines.append(f"{owed}: the customer will have a *credit due of {shown(over)}*.")
     return modal(
-        callback_id=Callback.REFUND_CONFIRM,
-        title="Confirm refund",
-        submit="Record refund",
+        callback_id=Callback.REFUND_CONFIRM if refund else Callback.PAY_CONFIRM,
+        title=REFUND_CONFIRM_TITLE if refund else PAY_CONFIRM_TITLE,
+        submit=f"Record {kind}",
         close="Back",
         meta=meta,
         blocks=[
-            SectionBlock(
-                text=f":warning: Record a *refund of {escape(amount_text)}* on booking "
-                f"{escape(booking_number)}?"
-            ),
+            SectionBlock(text=clip("\n".join(lines), 3000)),
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text="This records the refund in Bookeo; it does not move money by itself."
+                        text=f"This records the {kind} in Bookeo; it does not move money by itself."
                     )
                 ]
             ),

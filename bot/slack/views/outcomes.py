@@ -110,7 +110,7 @@ def payment_line(outcome: Recorded, user_id: str) -> str:
     """The card thread's line about a payment recorded."""
     return (
         f":moneybag: <@{user_id}> recorded a {outcome.kind} of *{escape(outcome.shown)}* "
-        f"({outcome.method})."
+        f"({escape(outcome.method)})."
     )
 
 
