@@ -9,6 +9,13 @@ from decimal import Decimal
 from bot.bookeo.models import Booking
 
 
+def escape(text: str) -> str:
+    """Escape outside text (a name from Bookeo, what a person typed) for Slack's mrkdwn and a
+    message's `text`: &, <, > are control characters there (`<!channel>` in a name would page
+    a channel). The one escaping function; bot.slack.text re-exports it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def amount(value: Decimal, currency: str) -> str:
     sign = "-" if value < 0 else ""
     return f"{sign}{abs(value):,.2f} {currency}"
