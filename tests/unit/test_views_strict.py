@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -288,3 +289,23 @@ def test_500_payments_and_120_people_and_help() -> None:
 
 def _category(c: int, name: str = "Adults") -> PeopleCategory:
     return PeopleCategory(id=f"C{c}", name=f"{name} {c}"[:60] or "x")
+
+
+async def test_unknown_product_lists_are_escaped() -> None:
+    from bot.catalog import AmbiguousProduct, UnknownProduct
+    from bot.ops.errors import UserFacingError
+    from bot.ops.products import product_named
+
+    known = [product(1, "Kayak & <Co>"), product(2, "<!channel> tour")]
+
+    class Catalog:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        async def match(self, text: str) -> Product:
+            raise self.error
+
+    for error in (UnknownProduct("<b>", known), AmbiguousProduct("a & b", known)):
+        with pytest.raises(UserFacingError) as refused:
+            await product_named(Catalog(error), "x")  # type: ignore[arg-type]
+        assert mrkdwn_problems(refused.value.message) == [], refused.value.message
