@@ -11,11 +11,11 @@ import json
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qs, parse_qsl
 
 from aiohttp import web
 
-from bot.shell.slack_rules import Problem, message_problems, refusal
+from bot.shell.slack_rules import Problem, ack_problems, message_problems, refusal
 
 Listener = Callable[[str, dict[str, Any]], None]
 log = logging.getLogger(__name__)
@@ -106,6 +106,25 @@ class SlackStub:
             log.warning("Slack would refuse a response_url post: %s", "; ".join(map(str, problems)))
         return problems
 
+    def check_ack(self, request_body: bytes, answer: bytes) -> list[Problem]:
+        """Why Slack would refuse the bot's HTTP answer (its ack) to this request: a message
+        body for a command or button, `response_action` for a view, options for a search."""
+        kind = ack_kind(request_body)
+        if kind is None or not answer.strip():
+            return []
+        try:
+            body = json.loads(answer)
+        except ValueError:
+            body = {"text": answer.decode(errors="replace")}
+        submitted = None
+        if kind == "view_submission":
+            payload = json.loads(parse_qs(request_body.decode(errors="replace"))["payload"][0])
+            submitted = payload.get("view")
+        problems = ack_problems(kind, body, submitted)
+        if problems:
+            log.warning("Slack would refuse an ack (%s): %s", kind, "; ".join(map(str, problems)))
+        return problems
+
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         """What Slack answers a successful call to `method` with, in the shape the bot reads."""
         if method == "auth.test":
@@ -146,6 +165,18 @@ class SlackStub:
             return web.Response(status=400, text=invalid_response(payload))
         self._listener(f"respond:{request.match_info['token']}", payload)
         return web.Response(text="ok")
+
+
+def ack_kind(request_body: bytes) -> str | None:
+    """What a request to /slack/events is: "command", an interaction payload's type, or None
+    (an event, whose answer Slack does not read)."""
+    form = parse_qs(request_body.decode(errors="replace"))
+    if "payload" in form:
+        try:
+            return str(json.loads(form["payload"][0]).get("type"))
+        except ValueError:
+            return None
+    return "command" if "command" in form else None
 
 
 def invalid_response(payload: dict[str, Any]) -> str:

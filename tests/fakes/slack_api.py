@@ -18,12 +18,11 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import parse_qs
 
 from aiohttp import web
 
-from bot.shell.slack_rules import ack_problems
-from bot.shell.slack_stub import SlackStub, invalid_response, read_args
+from bot.shell.slack_rules import Problem
+from bot.shell.slack_stub import SlackStub, ack_kind, invalid_response, read_args
 
 ASGIApp = Callable[..., Awaitable[None]]
 
@@ -213,26 +212,15 @@ class FakeSlackAPI(SlackStub):
             args["ts_assigned"] = answer["ts"]  # what conversations.history reports for it
         return answer
 
-    def check_ack(self, request_body: bytes, answer: bytes) -> None:
-        """Hold the bot's HTTP answer to a Slack request against what Slack accepts in an ack."""
-        form = parse_qs(request_body.decode(errors="replace"))
-        if "payload" in form:
-            payload = json.loads(form["payload"][0])
-            kind, submitted = str(payload.get("type")), payload.get("view")
-        elif "command" in form:
-            kind, submitted = "command", None
-        else:
-            return  # an event or a url_verification: Slack reads no body
-        try:
-            body = json.loads(answer) if answer.strip() else {}
-        except ValueError:
-            body = {"text": answer.decode(errors="replace")}
-        if not body:
-            return
-        self.checked += 1
-        problems = ack_problems(kind, body, submitted)
+    def check_ack(self, request_body: bytes, answer: bytes) -> list[Problem]:
+        """The stand-in's check of an ack body, with the refusal recorded."""
+        problems = super().check_ack(request_body, answer)
+        if answer.strip() and ack_kind(request_body):
+            self.checked += 1
         if problems:
+            kind = ack_kind(request_body)
             self.refused.append(Refusal(f"ack:{kind}", "invalid_ack", [str(p) for p in problems]))
+        return problems
 
     def watch(self, app: ASGIApp) -> ASGIApp:
         """The bot's ASGI app, with each /slack/events answer checked by `check_ack`."""

@@ -272,3 +272,43 @@ def test_acks_by_kind() -> None:
 )
 def test_mrkdwn_problems(text: str, clean: bool) -> None:
     assert (mrkdwn_problems(text) == []) is clean
+
+
+async def test_the_stand_in_refuses_as_slack_does() -> None:
+    import httpx
+
+    from bot.shell.slack_stub import SlackStub
+
+    seen: list[str] = []
+    stub = SlackStub(lambda method, _args: seen.append(method))
+    await stub.start()
+    try:
+        async with httpx.AsyncClient() as http:
+            too_many = {"channel": "C1", "text": "t", "blocks": [section("x")] * 51}
+            answer = (await http.post(stub.api_url + "chat.postMessage", json=too_many)).json()
+            assert answer["ok"] is False and answer["error"] == "invalid_blocks"
+            posted = await http.post(stub.response_url("r1"), json={"text": "x" * 40_001})
+            assert (posted.status_code, posted.text) == (400, "msg_too_long")
+            fine = await http.post(stub.api_url + "chat.postMessage", json={"text": "hi"})
+            assert fine.json()["ok"] is True
+    finally:
+        await stub.stop()
+    assert seen == ["chat.postMessage"]  # only what Slack accepted reaches the screen
+
+
+def test_the_fake_checks_ack_bodies() -> None:
+    import json
+    from urllib.parse import urlencode
+
+    from tests.fakes.slack_api import FakeSlackAPI
+
+    fake = FakeSlackAPI()
+    view = modal([input_block(text_input(), block_id="notes")])
+    request = urlencode({"payload": json.dumps({"type": "view_submission", "view": view})})
+    good = json.dumps({"response_action": "errors", "errors": {"notes": "Too long."}})
+    bad = json.dumps({"response_action": "errors", "errors": {"gone": "Too long."}})
+    assert fake.check_ack(request.encode(), good.encode()) == []
+    assert fake.check_ack(request.encode(), bad.encode())
+    command = urlencode({"command": "/bookeo", "text": "x"}).encode()
+    assert fake.check_ack(command, json.dumps({"text": "t" * 40_001}).encode())
+    assert [r.what for r in fake.refused] == ["ack:view_submission", "ack:command"]
