@@ -15,6 +15,13 @@ from bot.bookeo.models import Booking, PaymentMethod
 DEFAULT_LOCALE = "en_US"
 
 
+def escape(text: str) -> str:
+    """Escape outside text (a name from Bookeo, what a person typed) for Slack's mrkdwn and a
+    message's `text`: &, <, > are control characters there (`<!channel>` in a name would page
+    a channel). The one escaping function; bot.slack.text re-exports it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def amount(
     value: Decimal, currency: str, *, locale: str = DEFAULT_LOCALE, code: bool = True
 ) -> str:

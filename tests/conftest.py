@@ -169,9 +169,24 @@ async def fake_slack() -> AsyncIterator[FakeSlackAPI]:
     await server.start()
     yield server
     await server.stop()
+    tally(server)
     assert server.unexpected == [], (
         f"the bot called Slack methods the fake does not know: {server.unexpected}"
     )
+    assert server.refused == [], f"Slack would have refused these payloads: {server.refused}"
+
+
+STRICT_TALLY = os.environ.get("STRICT_TALLY")  # a file: one line per test, payloads / refused
+
+
+def tally(server: FakeSlackAPI) -> None:
+    if STRICT_TALLY:
+        with open(STRICT_TALLY, "a", encoding="utf-8") as out:
+            what = sorted({f"{r.what}:{r.error}:{r.why[:1]}" for r in server.refused})
+            out.write(
+                f"{os.environ.get('PYTEST_CURRENT_TEST', '?')}\t{server.checked}\t"
+                f"{len(server.refused)}\t{what}\n"
+            )
 
 
 @pytest.fixture
@@ -188,6 +203,7 @@ async def bot(
         bot_admins=ADMIN,
     )
     app = build_app(settings, sandbox=sandbox)
+    app.asgi = fake_slack.watch(app.asgi)  # type: ignore[assignment]  # ack bodies, checked
     await app.start()
     await app.deps.background.drain()  # start-up work: webhook registration, the phone index
     now = app.deps.clock.now()

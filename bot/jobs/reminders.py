@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, tzinfo
 
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
 from bot.roster import SlotGroup, group_by_slot
-from bot.slack.text import escape, plural
+from bot.slack.text import chunk_lines, escape, plural
 from bot.slack.views.lists import booking_line, slot_when
 from bot.store import Reminder
 
@@ -35,15 +37,41 @@ def due_slots(reminder: Reminder, groups: list[SlotGroup], now: datetime) -> lis
     ]
 
 
-def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[str, str]) -> str:
+REMINDER_BLOCKS = 50  # a message's blocks
+
+
+def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo) -> str:
+    """The notification: one short line (the who-is-coming list is in the blocks)."""
     minutes = max(1, round((group.start - now).total_seconds() / 60))
     unpaid = f" · :warning: {group.unpaid} unpaid" if group.unpaid else ""
-    head = (
+    return (
         f":alarm_clock: *{escape(group.product_name)}* starts in {minutes} min "
         f"({slot_when(group, tz)}) · {plural(group.people, 'person', 'people')}"
         f"{unpaid}"
     )
-    return "\n".join([head, *(booking_line(b, categories) for b in group.bookings)])
+
+
+def reminder_blocks(
+    group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[str, str]
+) -> list[Block]:
+    """The summary, then who is coming, in as many sections as it takes (≤ 50 blocks)."""
+    lines = [booking_line(b, categories) for b in group.bookings]
+    chunks = chunk_lines(lines)
+    blocks: list[Block] = [SectionBlock(text=reminder_text(group, now, tz))]
+    shown = chunks[: REMINDER_BLOCKS - 2]
+    blocks += [SectionBlock(text=chunk) for chunk in shown]
+    hidden = len(lines) - sum(chunk.count("\n") + 1 for chunk in shown)
+    if hidden > 0:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"…and {plural(hidden, 'more booking')}: `/bookeo today`."
+                    )
+                ]
+            )
+        )
+    return blocks
 
 
 async def run(deps: JobDeps, now: datetime) -> int:
@@ -66,7 +94,8 @@ async def run(deps: JobDeps, now: datetime) -> int:
             try:
                 await deps.slack.chat_postMessage(
                     channel=reminder.channel_id,
-                    text=reminder_text(group, now, deps.tz, categories),
+                    text=reminder_text(group, now, deps.tz),
+                    blocks=reminder_blocks(group, now, deps.tz, categories),
                 )
                 posted += 1
             except Exception:

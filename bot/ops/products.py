@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.bookeo.models import Product
 from bot.catalog import AmbiguousProduct, Catalog, UnknownProduct
 from bot.ops.errors import UserFacingError
+from bot.wording import escape
 
 
 async def product_named(catalog: Catalog, name: str | None) -> Product | None:
@@ -14,4 +15,4 @@ async def product_named(catalog: Catalog, name: str | None) -> Product | None:
     try:
         return await catalog.match(name)
     except (AmbiguousProduct, UnknownProduct) as error:
-        raise UserFacingError(f":grey_question: {error}") from None
+        raise UserFacingError(f":grey_question: {escape(str(error))}") from None

@@ -5,11 +5,13 @@ Each acknowledges at once and does its work after the ack (`after_ack`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ops import Actor, UserFacingError
@@ -23,6 +25,7 @@ from bot.slack.views.cards import booking_card, card_text
 from bot.slack.views.lists import customer_view
 
 Listener = Callable[..., Awaitable[None]]
+log = logging.getLogger(__name__)
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -86,22 +89,38 @@ async def on_share(
     actor: Actor,
 ) -> None:
     await ack()
-    after_ack(deps, client, body, _share(_value(body), respond, deps, actor), name="share")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    work = _share(_value(body), channel, respond, client, deps, actor)
+    after_ack(deps, client, body, work, name="share")
 
 
-async def _share(booking_number: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
+async def _share(
+    booking_number: str,
+    channel: str | None,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
+) -> None:
+    """Post the card in the channel as the bot (chat.postMessage), so its buttons update it
+    in place and add their thread line: a message posted through `response_url` cannot be
+    edited with chat.update."""
     booking = await deps.bookings.get(booking_number)
     # A channel post: never contact details; the card keeps its buttons.
     options = await booking_card_options(deps, booking, show_contacts=False, shareable=False)
     blocks = [b.to_dict() for b in booking_card(booking, options)]
     shared_by = {"type": "mrkdwn", "text": f"Shared by <@{actor.user_id}>"}
     blocks.append({"type": "context", "elements": [shared_by]})
-    await respond(
-        response_type="in_channel",
-        replace_original=False,
-        text=card_text(booking, options),
-        blocks=blocks,
-    )
+    text = card_text(booking, options)
+    if channel:
+        try:
+            await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+            return
+        except SlackApiError as error:  # e.g. not_in_channel: a channel the bot is not in
+            log.info("sharing in %s through response_url: %s", channel, error.response.get("error"))
+    await respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
 
 
 def _opener(verb: str) -> Listener:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from bot.bookeo.models import Money
-from bot.wording import amount, plural, when
+from bot.wording import amount, escape, plural, when
 
-__all__ = ["amount", "clip", "escape", "money", "plural", "when"]
+__all__ = ["SECTION_TEXT", "amount", "chunk_lines", "clip", "escape", "money", "plural", "when"]
 
-
-def escape(text: str) -> str:
-    """Escape user- or Bookeo-supplied text for mrkdwn (&, <, > are control characters)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+SECTION_TEXT = 3000  # Slack's limit for a section's text
 
 
 def clip(text: str, limit: int) -> str:
@@ -22,3 +19,19 @@ def money(value: Money | None) -> str:
     if value is None:
         return "—"
     return amount(value.amount, value.currency)
+
+
+def chunk_lines(lines: list[str], limit: int = SECTION_TEXT) -> list[str]:
+    """`lines` joined into texts of at most `limit` characters each, never splitting a line
+    (a line longer than `limit` is clipped)."""
+    chunks: list[str] = []
+    text = ""
+    for line in lines:
+        line = clip(line, limit)
+        if text and len(text) + len(line) + 1 > limit:
+            chunks.append(text)
+            text = ""
+        text = f"{text}\n{line}" if text else line
+    if text:
+        chunks.append(text)
+    return chunks

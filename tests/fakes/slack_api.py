@@ -3,6 +3,11 @@
 slack_sdk's AsyncWebClient reaches it through `base_url`; `response_url`s point at it too.
 It records every call, answers the methods the bot uses with Slack's shapes, can be told to
 fail (`ok: false` errors, 429 + Retry-After), and lists calls to methods it does not know.
+
+It is strict: every call, response_url post and ack body (`watch` wraps the bot's ASGI app)
+is held against Slack's documented limits (bot/shell/slack_rules.py) and refused as Slack
+refuses it (`invalid_blocks`, `invalid_arguments`, `msg_too_long`; a response_url post gets a
+400). `refused` lists each refusal; the `fake_slack` fixture fails a test that caused one.
 """
 
 from __future__ import annotations
@@ -10,12 +15,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from aiohttp import web
 
-from bot.shell.slack_stub import SlackStub, read_args
+from bot.shell.slack_rules import Problem
+from bot.shell.slack_stub import SlackStub, ack_kind, invalid_response, read_args
+
+ASGIApp = Callable[..., Awaitable[None]]
 
 
 @dataclass
@@ -23,6 +32,15 @@ class Call:
     method: str
     args: dict[str, Any]
     headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A payload real Slack would have refused: what it was, Slack's error, and why."""
+
+    what: str  # a method, `respond:<token>`, or `ack:<payload type>`
+    error: str
+    why: list[str]
 
 
 @dataclass
@@ -62,6 +80,8 @@ class FakeSlackAPI(SlackStub):
         self._channel_limit: float | None = None
         self._last_post: dict[str, float] = {}
         self.rate_limited = 0
+        self.refused: list[Refusal] = []
+        self.checked = 0  # payloads held against Slack's rules (calls, posts, ack bodies)
 
     @property
     def base_url(self) -> str:
@@ -135,6 +155,13 @@ class FakeSlackAPI(SlackStub):
                 )
             self._last_post[channel] = now
         staged = self._staged[method].popleft() if self._staged[method] else None
+        self.checked += 1
+        refused = self.refuse(method, args)
+        if refused is not None and staged is None:
+            self.refused.append(Refusal(method, refused["error"], refused["errors"]))
+            async with self._changed:
+                self._changed.notify_all()
+            return web.json_response(refused)
         done = self._default(method, args) if staged is None or staged.took_effect else None
         if staged is not None and staged.delay:
             await asyncio.sleep(staged.delay)
@@ -152,7 +179,14 @@ class FakeSlackAPI(SlackStub):
 
     async def _respond(self, request: web.Request) -> web.Response:
         payload = json.loads(await request.text() or "{}")
-        self.responses[request.match_info["token"]].append(payload)
+        token = request.match_info["token"]
+        self.checked += 1
+        problems = self.refuse_response(payload)
+        if problems:
+            error = invalid_response(payload)
+            self.refused.append(Refusal(f"respond:{token}", error, [str(p) for p in problems]))
+            return web.Response(status=400, text=error)
+        self.responses[token].append(payload)
         async with self._changed:
             self._changed.notify_all()
         return web.Response(text="ok")
@@ -177,3 +211,39 @@ class FakeSlackAPI(SlackStub):
         if method == "chat.postMessage":
             args["ts_assigned"] = answer["ts"]  # what conversations.history reports for it
         return answer
+
+    def check_ack(self, request_body: bytes, answer: bytes) -> list[Problem]:
+        """The stand-in's check of an ack body, with the refusal recorded."""
+        problems = super().check_ack(request_body, answer)
+        if answer.strip() and ack_kind(request_body):
+            self.checked += 1
+        if problems:
+            kind = ack_kind(request_body)
+            self.refused.append(Refusal(f"ack:{kind}", "invalid_ack", [str(p) for p in problems]))
+        return problems
+
+    def watch(self, app: ASGIApp) -> ASGIApp:
+        """The bot's ASGI app, with each /slack/events answer checked by `check_ack`."""
+
+        async def watched(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope.get("type") != "http" or scope.get("path") != "/slack/events":
+                await app(scope, receive, send)
+                return
+            sent: list[bytes] = []
+            received: list[bytes] = []
+
+            async def listen() -> Any:
+                message = await receive()
+                if message.get("type") == "http.request":
+                    received.append(message.get("body", b""))
+                return message
+
+            async def keep(message: dict[str, Any]) -> None:
+                if message.get("type") == "http.response.body":
+                    sent.append(message.get("body", b""))
+                await send(message)
+
+            await app(scope, listen, keep)
+            self.check_ack(b"".join(received), b"".join(sent))
+
+        return watched

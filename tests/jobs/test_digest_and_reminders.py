@@ -148,9 +148,10 @@ async def test_a_reminder_goes_out_once_before_each_slot(
 
     [note] = posts(fake_slack)[before:]
     assert f"*{product.name}* starts in 29 min" in note["text"]
-    for number in same_slot:
-        assert f"`{number}`" in note["text"]
-    assert "@" not in note["text"].replace("<@", "")  # no email addresses in a channel
+    for number in same_slot:  # who is coming: in the blocks; `text` is the short summary
+        assert f"`{number}`" in texts(note["blocks"])
+    assert len(note["text"].splitlines()) == 1
+    assert "@" not in texts(note).replace("<@", "")  # no email addresses in a channel
 
 
 async def test_reminders_ask_bookeo_only_when_a_channel_wants_them(

@@ -110,8 +110,15 @@ async def test_viewers_cannot_cancel(
     view = await command_modal(bot, fake_slack, f"cancel {booking.number}", user=VIEWER)
     assert "You need the *staff* role" in texts(view)
     # A forged submission of the real form is refused too, inline.
+    reason = {  # the real form's input, as Slack would only send a view it showed
+        "type": "input",
+        "block_id": B.REASON,
+        "label": {"type": "plain_text", "text": "Reason"},
+        "element": {"type": "plain_text_input", "action_id": "value"},
+    }
     forged = {
         **view,
+        "blocks": [*view["blocks"], reason],
         "callback_id": "booking_cancel_modal",
         "private_metadata": json.dumps({"booking": booking.number}),
     }
@@ -401,11 +408,29 @@ async def test_share_posts_to_the_channel_without_contacts(
             Action.SHARE, booking.number, user=STAFF, response_url=fake_slack.response_url("share")
         ),
     )
-    [shared] = await fake_slack.wait_for("respond:share")
-    assert shared["response_type"] == "in_channel"
+    # Posted as the bot, not through response_url: such a message could never be updated.
+    [shared] = await fake_slack.wait_for("chat.postMessage")
+    assert shared["channel"] == "C1" and fake_slack.responses["share"] == []
     assert f"Booking {booking.number}" in texts(shared)
     assert sandbox.state.customers[booking.customer_id].email not in texts(shared)
     assert f"Shared by <@{STAFF}>" in texts(shared)
+    assert shared["ts_assigned"]  # a message of the bot's: chat.update can keep it current
+
+
+async def test_share_falls_back_to_response_url_outside_the_bots_channels(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = next(iter(sandbox.state.bookings.values()))
+    fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")
+    await post(
+        bot,
+        block_action(
+            Action.SHARE, booking.number, user=STAFF, response_url=fake_slack.response_url("share")
+        ),
+    )
+    [shared] = await fake_slack.wait_for("respond:share")
+    assert shared["response_type"] == "in_channel"
+    assert f"Booking {booking.number}" in texts(shared)
 
 
 async def test_home_tab(bot: BotApp, fake_slack: FakeSlackAPI) -> None:

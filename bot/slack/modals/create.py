@@ -23,8 +23,8 @@ from bot.slack.ids import Block as B
 from bot.slack.modals.common import OpenModal, card_options
 from bot.slack.modals.form import read_create, read_state
 from bot.slack.runner import after_ack
-from bot.slack.text import clip
-from bot.slack.views.booking_form import FormState, create_view
+from bot.slack.text import clip, escape
+from bot.slack.views.booking_form import FormState, create_view, product_options
 from bot.slack.views.cards import CardOptions
 from bot.slack.views.modals import ModalMeta, message_view
 from bot.slack.views.outcomes import CREATE_TITLE as TITLE
@@ -60,7 +60,7 @@ async def open_create(
             try:
                 product = await deps.catalog.match(product_hint)
             except (AmbiguousProduct, UnknownProduct) as error:
-                raise UserFacingError(str(error)) from None
+                raise UserFacingError(escape(str(error))) from None
             found = await deps.bookings.first_day_with_times(product, state.day, state.people)
             state = replace(state, product=product, day=found.day, slots=found.slots)
         await modal.show(create_view(state, replace(meta, key=secrets.token_hex(16))))
@@ -79,6 +79,13 @@ async def create_state(view: dict[str, Any], deps: Deps) -> FormState:
 
 async def create_form(view: dict[str, Any], deps: Deps, meta: ModalMeta) -> View:
     return create_view(await create_state(view, deps), meta)
+
+
+async def on_product_options(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    """Products whose name holds what is typed (the select is external past 100 products)."""
+    query = str(body.get("value") or "")
+    products = [p for p in await deps.catalog.products() if p.api_bookings_allowed]
+    await ack(options=[o.to_dict() for o in product_options(products, query)])
 
 
 async def on_customer_options(

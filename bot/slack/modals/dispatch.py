@@ -10,7 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.deps import Deps
 from bot.slack.ids import Action, Callback
 from bot.slack.modals.common import OpenModal
-from bot.slack.modals.create import create_form, on_create_submit, on_customer_options
+from bot.slack.modals.create import (
+    create_form,
+    on_create_submit,
+    on_customer_options,
+    on_product_options,
+)
 from bot.slack.modals.edit import edit_form, on_edit_submit
 from bot.slack.runner import after_ack
 from bot.slack.views.modals import ModalMeta
@@ -28,6 +33,7 @@ def register(bind: Binder) -> None:
     ):
         bind.action(action, on_form_change)
     bind.options(Action.CREATE_CUSTOMER, on_customer_options)
+    bind.options(Action.CREATE_PRODUCT, on_product_options)
     bind.view(Callback.CREATE, on_create_submit)
     bind.view(Callback.EDIT, on_edit_submit)
 

@@ -104,9 +104,9 @@ async def on_edit_submit(
     except Exception as error:
         await ack(response_action="update", view=message_view(TITLE, user_message(error)))
         return
-    chosen, errors = validate_booking(state, today=deps.today(), now=deps.clock.now())
-    if chosen is not None and chosen.slot.slot == slot_of(booking):
-        errors.pop(B.SLOT, None)  # keeping a time that has started is fine
+    chosen, errors = validate_booking(
+        state, today=deps.today(), now=deps.clock.now(), keep=slot_of(booking)
+    )  # keeping its own time is always allowed, even once that time has started
     if errors or chosen is None:
         await ack(response_action="errors", errors=errors)
         return

@@ -13,7 +13,7 @@ from bot.party import rated_categories, seats_needed
 from bot.slack.ids import Block as B
 from bot.slack.modals.common import field
 from bot.slack.views.booking_form import FormState, parse_slot
-from bot.slots import SlotChoice
+from bot.slots import Slot, SlotChoice
 
 _EMAIL = re.compile(r"\A[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
@@ -55,14 +55,17 @@ class Chosen:
 
 
 def validate_booking(
-    state: FormState, *, today: date, now: datetime
+    state: FormState, *, today: date, now: datetime, keep: Slot | None = None
 ) -> tuple[Chosen | None, dict[str, str]]:
+    """The form's choice, or errors keyed by block. `keep`: the slot an edited booking holds
+    already, which it may keep even once it has started (or its day has passed)."""
     errors: dict[str, str] = {}
     if state.product is None:
         return None, {B.PRODUCT: "Choose a product."}
-    if state.day < today:
-        errors[B.DATE] = "That date is in the past."
     slot = next((s for s in state.slots if s.slot == state.slot), None)
+    own = slot is not None and keep is not None and slot.slot == keep
+    if state.day < today and not own:
+        errors[B.DATE] = "That date is in the past."
     if slot is None:
         errors[B.SLOT if state.slots else B.DATE] = (
             "Choose a time." if state.slots else "No free time on that date."
@@ -84,7 +87,7 @@ def validate_booking(
     )
     if limit is not None and sum(people.values()) > limit and first_block not in errors:
         errors[first_block] = f"At most {limit} people per booking for this product."
-    if slot is not None and slot.start <= now and B.DATE not in errors:
+    if slot is not None and slot.start <= now and B.DATE not in errors and not own:
         errors[B.SLOT] = "That time has already started."
     if errors or slot is None:
         return None, errors

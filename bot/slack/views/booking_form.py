@@ -41,6 +41,7 @@ __all__ = [
     "edit_view",
     "parse_slot",
     "price_of",
+    "product_options",
     "rated_categories",
     "seats_needed",
     "slot_label",
@@ -109,21 +110,44 @@ def price_of(product: Product, people: dict[str, int]) -> tuple[Decimal, str] | 
     return total, currency
 
 
+MAX_OPTIONS = 100  # a static select's options (Slack refuses more)
+
+
+def product_options(products: list[Product], query: str = "") -> list[Option]:
+    """The products whose name holds `query` (case-insensitive), at most 100: a static
+    select's options, or an external select's answer as the person types."""
+    needle = query.strip().casefold()
+    found = [p for p in products if needle in p.name.casefold()]
+    return [Option(value=p.product_id[:150], label=clip(p.name, 75)) for p in found[:MAX_OPTIONS]]
+
+
 def _product_block(state: FormState) -> InputBlock:
-    options = [Option(value=p.product_id, label=clip(p.name, 75)) for p in state.products[:100]]
-    initial = next(
-        (o for o in options if state.product and o.value == state.product.product_id), None
-    )
+    chosen = state.product
+    initial = Option(value=chosen.product_id, label=clip(chosen.name, 75)) if chosen else None
+    element: StaticSelectElement | ExternalDataSelectElement
+    if len(state.products) > MAX_OPTIONS:
+        # Past 100 products a static select would hide the rest: search them as you type.
+        element = ExternalDataSelectElement(
+            action_id=Action.CREATE_PRODUCT,
+            min_query_length=0,
+            initial_option=initial,
+            placeholder="Type part of a product's name",
+        )
+    else:
+        element = StaticSelectElement(
+            action_id=Action.CREATE_PRODUCT,
+            options=product_options(state.products),
+            initial_option=initial,
+            placeholder="Choose a product",
+        )
     return InputBlock(
         block_id=B.PRODUCT,
         label="Product",
         dispatch_action=True,
-        element=StaticSelectElement(
-            action_id=Action.CREATE_PRODUCT,
-            options=options,
-            initial_option=initial,
-            placeholder="Choose a product",
-        ),
+        hint=f"{len(state.products)} products: type to search."
+        if len(state.products) > MAX_OPTIONS
+        else None,
+        element=element,
     )
 
 
@@ -286,13 +310,26 @@ def edit_view(booking: Booking, state: FormState, meta: ModalMeta) -> View:
     )
 
 
+NOTES_LENGTH = 1500  # what the form asks for
+INPUT_LENGTH = 3000  # the most a text input holds (Slack refuses a longer initial_value)
+
+
 def _notes_block(notes: str | None) -> InputBlock:
+    # Notes saved longer than the form asks for (elsewhere, or before) still open: the field
+    # grows to hold them, up to Slack's 3,000; past that it shows the first 3,000.
+    longest = min(max(NOTES_LENGTH, len(notes or "")), INPUT_LENGTH)
+    hint = "Kept by the bot and shown on the booking card (Bookeo's API has no notes field)."
+    if notes and len(notes) > INPUT_LENGTH:
+        hint += f" Showing the first {INPUT_LENGTH:,} of {len(notes):,} characters."
     return InputBlock(
         block_id=B.NOTES,
         label="Notes",
         optional=True,
-        hint="Kept by the bot and shown on the booking card (Bookeo's API has no notes field).",
+        hint=hint,
         element=PlainTextInputElement(
-            action_id="value", multiline=True, max_length=1500, initial_value=notes or None
+            action_id="value",
+            multiline=True,
+            max_length=longest,
+            initial_value=notes[:INPUT_LENGTH] if notes else None,
         ),
     )

@@ -76,7 +76,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
     price = booking.price
     fields = [
         _field("When", booking_when(booking, options)),
-        _field("Party", party(booking, options.categories)),
+        _field("Party", escape(party(booking, options.categories))),
         _field("Customer", customer_line(booking.customer, show_contacts=options.show_contacts)),
         _field("Price", money(price.total_gross) if price else "—"),
         _field("Paid", money(price.total_paid) if price else "—"),
@@ -151,7 +151,8 @@ def card_buttons(booking: Booking, options: CardOptions) -> list[ButtonElement]:
 def card_text(booking: Booking, options: CardOptions) -> str:
     """The notification text for a card (what a phone shows)."""
     state = "canceled" if booking.canceled else booking_when(booking, options)
-    return clip(f"Booking {booking.booking_number} · {booking.product_name or ''} · {state}", 300)
+    product = escape(booking.product_name or "")
+    return clip(f"Booking {escape(booking.booking_number)} · {product} · {state}", 300)
 
 
 def _field(label: str, value: str) -> MarkdownTextObject:

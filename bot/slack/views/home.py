@@ -56,35 +56,41 @@ def home_view(
     ]
     if error:
         blocks.append(SectionBlock(text=error))
+    days_blocks: list[tuple[Block, bool]] = []  # (block, is it a slot)
     for label, groups in days:
-        blocks.append(DividerBlock())
-        blocks.append(SectionBlock(text=f"*{label}*"))
+        days_blocks.append((DividerBlock(), False))
+        days_blocks.append((SectionBlock(text=f"*{escape(label)}*"), False))
         if not groups:
-            blocks.append(SectionBlock(text="_No bookings._"))
-        for group in groups:
-            if len(blocks) >= MAX_HOME_BLOCKS - 2:
-                blocks.append(
-                    ContextBlock(
-                        elements=[
-                            MarkdownTextObject(
-                                text="…more in `/bookeo today` and `/bookeo tomorrow`."
-                            )
-                        ]
-                    )
-                )
-                return View(type="home", blocks=blocks)
-            facts = [plural(group.people, "person", "people")]
-            if group.seats_left is not None:
-                facts.append(f"{plural(group.seats_left, 'seat')} left")
-            if group.unpaid:
-                facts.append(f":warning: {group.unpaid} unpaid")
-            blocks.append(
-                SectionBlock(
-                    text=f"{slot_when(group, tz)} · *{escape(group.product_name)}*\n"
-                    f"{plural(len(group.bookings), 'booking')} · {' · '.join(facts)}"
-                )
+            days_blocks.append((SectionBlock(text="_No bookings._"), False))
+        days_blocks.extend((_slot_block(group, tz), True) for group in groups)
+    if len(blocks) + len(days_blocks) <= MAX_HOME_BLOCKS:
+        return View(type="home", blocks=blocks + [b for b, _ in days_blocks])
+    # A home tab holds 100 blocks: show what fits, and say how many slots are left out.
+    kept = days_blocks[: MAX_HOME_BLOCKS - len(blocks) - 1]
+    while kept and not kept[-1][1]:
+        kept.pop()  # no day label or divider without a slot under it at the end
+    hidden = sum(1 for _, slot in days_blocks if slot) - sum(1 for _, slot in kept if slot)
+    more = ContextBlock(
+        elements=[
+            MarkdownTextObject(
+                text=f"…and {plural(hidden, 'more slot')}: "
+                "see `/bookeo today` and `/bookeo tomorrow`."
             )
-    return View(type="home", blocks=blocks)
+        ]
+    )
+    return View(type="home", blocks=[*blocks, *(b for b, _ in kept), more])
+
+
+def _slot_block(group: SlotGroup, tz: tzinfo) -> SectionBlock:
+    facts = [plural(group.people, "person", "people")]
+    if group.seats_left is not None:
+        facts.append(f"{plural(group.seats_left, 'seat')} left")
+    if group.unpaid:
+        facts.append(f":warning: {group.unpaid} unpaid")
+    return SectionBlock(
+        text=f"{slot_when(group, tz)} · *{escape(group.product_name)}*\n"
+        f"{plural(len(group.bookings), 'booking')} · {' · '.join(facts)}"
+    )
 
 
 def find_view() -> View:

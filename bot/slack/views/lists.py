@@ -22,7 +22,7 @@ from bot.money import standing
 from bot.permissions import Role
 from bot.roster import SlotGroup
 from bot.slack.ids import Action
-from bot.slack.text import amount, clip, escape, money, plural, when
+from bot.slack.text import amount, chunk_lines, clip, escape, money, plural, when
 from bot.slack.views.cards import customer_line, party
 from bot.wording import course_when, method_label
 
@@ -128,7 +128,8 @@ def _booking_when(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> str:
 def booking_line(booking: Booking, categories: dict[str, str]) -> str:
     name = escape(booking.customer.full_name) if booking.customer else "customer not loaded"
     paid = money_word(booking)
-    return clip(f"• `{booking.booking_number}` {name} — {party(booking, categories)} — {paid}", 600)
+    who = escape(party(booking, categories))
+    return clip(f"• `{booking.booking_number}` {name} — {who} — {paid}", 600)
 
 
 def money_word(booking: Booking) -> str:
@@ -273,25 +274,26 @@ def help_blocks(role: Role, subcommands: Sequence[Described]) -> list[Block]:
 def roles_blocks(
     assigned: list[tuple[str, Role]], bootstrap_admins: tuple[str, ...]
 ) -> list[Block]:
+    """Who holds which role: as many sections as the list needs (a section holds 3,000
+    characters, about 110 people), at most a message's 50 blocks."""
     lines = [f"• <@{user}> — {role.value}" for user, role in assigned]
     lines += [
         f"• <@{user}> — admin (BOT_ADMINS)"
         for user in bootstrap_admins
         if user not in {u for u, _ in assigned}
     ]
-    text = "\n".join(lines) if lines else "No roles granted yet."
-    return [
-        SectionBlock(text=f"*Roles*\n{text}"),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="Everyone else is a viewer (look-ups only). "
-                    "Staff create, edit and cancel; cashiers also take payments; "
-                    "admins manage roles."
-                )
-            ]
-        ),
-    ]
+    chunks = chunk_lines(["*Roles*", *lines] if lines else ["*Roles*", "No roles granted yet."])
+    shown = chunks[: MAX_BLOCKS - 2]
+    blocks: list[Block] = [SectionBlock(text=chunk) for chunk in shown]
+    hidden = len(lines) + 1 - sum(chunk.count("\n") + 1 for chunk in shown)
+    footer = (
+        "Everyone else is a viewer (look-ups only). "
+        "Staff create, edit and cancel; cashiers also take payments; admins manage roles."
+    )
+    if hidden > 0:
+        footer = f"…and {plural(hidden, 'more person', 'more people')}. " + footer
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return blocks
 
 
 def _received_at(payment: Payment) -> datetime:

@@ -143,7 +143,8 @@ def summary_blocks(booking: Booking, tz: tzinfo, categories: dict[str, str]) -> 
             text=clip(
                 f"*Booking {escape(booking.booking_number)}* · "
                 f"{escape(booking.product_name or '')}\n"
-                f"{when(booking.start_time, booking.end_time, tz)} · {party(booking, categories)}\n"
+                f"{when(booking.start_time, booking.end_time, tz)} · "
+                f"{escape(party(booking, categories))}\n"
                 f"{who} · {owed}",
                 3000,
             )

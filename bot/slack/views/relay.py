@@ -8,9 +8,10 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.bookeo.models import Booking, Webhook
 from bot.records import Subscription
-from bot.slack.text import clip, escape, plural, when
+from bot.slack.text import chunk_lines, clip, escape, plural, when
 
 SUMMARY_LINES = 40  # bookings per summary message
+MESSAGE_BLOCKS = 50
 
 
 def describe(sub: Subscription) -> str:
@@ -40,9 +41,13 @@ def subscriptions_blocks(subs: list[Subscription], *, scope: str) -> list[Block]
                 text=f"No subscriptions {scope}. An admin can add one: `/bookeo subscribe`."
             )
         ]
-    lines = "\n".join(describe(s) for s in subs)
+    chunks = chunk_lines([f"*Subscriptions {scope}*", *(describe(s) for s in subs)])
+    shown = chunks[: MESSAGE_BLOCKS - 2]
+    listed = sum(chunk.count("\n") + 1 for chunk in shown) - 1
+    more = [SectionBlock(text=f"…and {len(subs) - listed} more.")] if listed < len(subs) else []
     return [
-        SectionBlock(text=clip(f"*Subscriptions {scope}*\n{lines}", 3000)),
+        *(SectionBlock(text=chunk) for chunk in shown),
+        *more,
         ContextBlock(
             elements=[
                 MarkdownTextObject(
