@@ -35,7 +35,7 @@ def test_roster_and_digest_lines_show_credit_due() -> None:
     assert booking_line(paid(35), {}).endswith("— paid")
     assert booking_line(paid(10), {}).endswith("— due 25.00 USD")
     [blocks] = roster_messages(
-        group_by_slot([paid(110)], [], {}), title="Today", tz=TZ, categories={}
+        group_by_slot([paid(110)], [], {}, {}), title="Today", tz=TZ, categories={}
     )
     assert "credit due 75.00 USD" in json.dumps([b.to_dict() for b in blocks])
 

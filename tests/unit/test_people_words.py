@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.bookeo.models import Booking, Participants, PeopleCategory, Product
-from bot.jobs.reminders import reminder_text
+from bot.jobs.reminders import reminder_blocks
 from bot.party import booking_seats
 from bot.permissions import Role
 from bot.roster import group_by_slot
@@ -103,8 +103,10 @@ def test_headcounts_agree_with_seats_in_every_view() -> None:
         home_view(role=Role.STAFF, days=[("Today", [group])], tz=TZ, on_sandbox=False).to_dict()
     )
     assert "10 people" in home
-    reminder = reminder_text(group, START - timedelta(minutes=30), TZ, NAMES)
-    assert "10 people" in reminder and "Families" not in reminder
+    reminder = str(
+        [b.to_dict() for b in reminder_blocks(group, START - timedelta(minutes=30), TZ, NAMES)]
+    )
+    assert "10 people" in reminder and "1 Family (2+2)" in reminder and "Families" not in reminder
 
 
 SYD = ZoneInfo("Australia/Sydney")

@@ -234,7 +234,7 @@ def test_a_day_of_300_bookings(name: str, count: int) -> None:
         )
         for i in range(count)
     ]
-    groups = group_by_slot(bookings, [], {})
+    groups = group_by_slot(bookings, [], {}, {})
     for message in roster_messages(groups, title=f"Today {name}", tz=TZ, categories={}):
         escaped(message_ok(message))
     # A look-up answers at most MAX_RESULTS matches; the pick list shows them all.
