@@ -111,7 +111,7 @@ class Delivery:
             except Exception:
                 failures += 1
                 log.exception("delivery pass failed (%d in a row)", failures)
-                await self._pause(min(2.0**failures, float(MAX_BACKOFF)))
+                await self._pause(min(2.0**failures, 60.0))
                 continue
             if not worked:
                 self._wake.clear()
