@@ -4,6 +4,7 @@ per change per channel however many of its subscriptions match."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,9 +12,9 @@ import pytest
 from bot.app import BotApp
 from bot.sandbox import Sandbox
 from bot.slack.ids import Block as B
-from tests.conftest import STAFF
+from tests.conftest import CASHIER, STAFF
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_requests import checkboxes, text_input
+from tests.fakes.slack_requests import checkboxes, datetime_value, select, text_input
 from tests.relay.test_relay import CHANNEL, book, command, in_channel, next_event, office, settle
 from tests.slack.conftest import texts
 from tests.slack.test_modals import command_modal, shown, submit
@@ -132,3 +133,29 @@ async def test_several_subscriptions_of_one_channel_make_one_update_and_one_line
     assert len([u for u in in_channel(fake_slack, "chat.update") if number in u["text"]]) == 1
     lines = [c["text"] for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
     assert len(lines) == 1 and "Paid 20.00 USD" in lines[0]
+
+
+async def test_a_payment_from_slack_names_the_cashier(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    event = next_event(
+        sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(days=3), seats=1
+    )
+    number = await book(sandbox, event)
+    await settle(bot)
+    view = await command_modal(bot, fake_slack, f"pay {number}", user=CASHIER)
+    values = {
+        B.AMOUNT: text_input("20.50"),
+        B.METHOD: select("cash"),
+        B.REASON: text_input("Deposit"),
+        B.RECEIVED: datetime_value(int(time.time()) - 60),
+    }
+    ack = await submit(bot, view, values, user=CASHIER)
+    assert ack.get("response_action") == "update", ack
+    await shown(fake_slack, 2)
+    await sandbox.drain_webhooks()
+    await settle(bot)
+    [line] = [c["text"] for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
+    assert line.startswith(":moneybag: Paid 20.50 USD")
+    assert line.endswith(f"by <@{CASHIER}> (Slack).")
