@@ -161,6 +161,11 @@ class Delivery:
         return True
 
     async def _deliver(self, items: list[InboxItem]) -> None:
+        worn = [i for i in items if i.attempts >= MAX_ATTEMPTS]  # tries that never ended
+        if worn:
+            log.error("dead-lettering %d deliveries whose tries never ended", len(worn))
+            await self._store.relay.dead([i.id for i in worn], reason="tried too often")
+            items = [i for i in items if i.attempts < MAX_ATTEMPTS]
         groups: dict[str, list[InboxItem]] = {}
         for item in items:
             if item.booking_number is not None:
