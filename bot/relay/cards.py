@@ -6,7 +6,9 @@ and resync notes; and pauses a channel's subscriptions when Slack refuses it for
 Slack has no idempotency key, so a new card is noted (`Pending`, with a key its metadata
 carries) before it is posted and recorded (`Posted`) after: when a crash falls in between,
 the next delivery finds the card in the channel's history by that key instead of posting it
-twice.
+twice. A thread line carries a key too (derived from the change, so every retry has the
+same one; the worker notes the try before posting): a retry looks for it in the thread's
+replies before posting again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -33,6 +36,7 @@ from bot.store.relay import Pending, Posted
 
 log = logging.getLogger("bot.relay.cards")
 CARD_EVENT = "bookeo_booking_card"  # the metadata event type that marks our cards
+LINE_EVENT = "bookeo_booking_line"  # … and our lines in their threads
 HISTORY = 200  # messages searched for a card whose post was not confirmed
 # Slack errors that no retry will cure: the channel's subscriptions pause until an admin acts.
 PERMANENT = frozenset(
@@ -46,6 +50,16 @@ PERMANENT = frozenset(
         "restricted_action",
     }
 )
+
+
+@dataclass(frozen=True)
+class Line:
+    """A thread line, with the key its metadata carries (the same on every retry of one
+    change) and whether an earlier try may have posted it."""
+
+    text: str
+    key: str
+    retried: bool = False
 
 
 def _code(error: SlackApiError) -> str:
@@ -79,7 +93,11 @@ class CardPoster:
                 if (plan.number, channel) in folded:
                     continue
                 await self.show(
-                    channel, plan.number, plan.card, plan.line, broadcast=target.broadcast
+                    channel,
+                    plan.number,
+                    plan.card,
+                    Line(plan.line, plan.line_key, retried=plan.retried),
+                    broadcast=target.broadcast,
                 )
                 if plan.resynced:
                     self._resynced[channel] += 1
@@ -95,7 +113,7 @@ class CardPoster:
         self._resynced.clear()
 
     async def show(
-        self, channel: str, number: str, card: Card | None, line: str, *, broadcast: bool
+        self, channel: str, number: str, card: Card | None, line: Line, *, broadcast: bool
     ) -> None:
         """Post the booking's card in `channel` (the first card says it all), or update the
         one there and add `line` to its thread. Without a card (the booking was removed) only
@@ -110,8 +128,7 @@ class CardPoster:
                     channel=channel, ts=ts, blocks=card.blocks, text=card.text
                 )
             if ts is not None:
-                # A thread line is a message too: Slack's ~1 a second per channel counts it.
-                await self.post(channel, thread_ts=ts, text=line, reply_broadcast=broadcast)
+                await self._post_line(channel, ts, line, broadcast=broadcast)
         except SlackApiError as error:
             if _code(error) not in PERMANENT:
                 raise
@@ -178,6 +195,39 @@ class CardPoster:
                 now=now,
             )
             paged.add(call.team_id)
+
+    async def _post_line(self, channel: str, ts: str, line: Line, *, broadcast: bool) -> None:
+        """Add `line` to the card's thread, once: it carries its key in its metadata, and a
+        retry (Slack may have posted it and only the answer was lost) looks for that key in
+        the thread first — and, found, brings that line up to date instead of posting again.
+        """
+        if line.retried:
+            found = await self._find_line(channel, ts, line.key)
+            if found is not None:
+                if found["text"] != line.text:
+                    await self._slack.chat_update(channel=channel, ts=found["ts"], text=line.text)
+                return
+        # A thread line is a message too: Slack's ~1 a second per channel counts it.
+        await self.post(
+            channel,
+            thread_ts=ts,
+            text=line.text,
+            reply_broadcast=broadcast,
+            metadata={"event_type": LINE_EVENT, "event_payload": {"key": line.key}},
+        )
+
+    async def _find_line(self, channel: str, ts: str, key: str) -> dict[str, str] | None:
+        """The ts and text of the thread line with this key, if Slack has it."""
+        replies = await self._slack.conversations_replies(
+            channel=channel, ts=ts, limit=HISTORY, include_all_metadata=True
+        )
+        for message in replies.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == LINE_EVENT and (
+                (metadata.get("event_payload") or {}).get("key") == key
+            ):
+                return {"ts": str(message["ts"]), "text": str(message.get("text") or "")}
+        return None
 
     async def _post_card(self, channel: str, number: str, card: Card) -> None:
         pending = Pending(f"{number}:{uuid.uuid4().hex}")

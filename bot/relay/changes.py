@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.bookeo.models import Booking
-from bot.slack.text import amount, escape, when
+from bot.slack.text import amount, clip, escape, when
 
 
 def snapshot(booking: Booking) -> dict[str, Any]:
@@ -72,8 +72,12 @@ def loads(text: str | None) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # created | moved | people | customer | paid | canceled | removed
+    kind: (
+        str  # created | moved | people | customer | paid | refunded | canceled | removed | updated
+    )
     text: str
+    amount: Decimal | None = None  # paid or refunded: how much (a summary adds them up)
+    currency: str | None = None
 
 
 def diff(
@@ -113,9 +117,34 @@ def diff(
                 verb,
                 f"{verb} {amount(abs(delta), new['currency'])} "
                 f"(total paid {amount(Decimal(new['paid']), new['currency'])})",
+                abs(delta),
+                new["currency"],
             )
         )
     return changes
+
+
+def first_seen(
+    booking: Booking, *, created_webhook: bool, payments: list[tuple[Decimal, str]]
+) -> list[Change]:
+    """What a booking the relay has not shown before amounts to, named from what it is: new
+    only when Bookeo says it was created (its `created` webhook, or a creation time that is
+    its only change); a cancellation when it is canceled; a payment when payments brought
+    it; otherwise an update. After an install every booking is first-seen, and most of them
+    are old."""
+    created = created_webhook or (
+        booking.last_change_time is None and booking.cancelation_time is None
+    )
+    if booking.canceled:
+        return [Change("canceled", "new booking, canceled" if created else "canceled")]
+    if created:
+        return [Change("created", "new booking")]
+    if payments:
+        currency = payments[0][1]
+        total = sum((value for value, unit in payments if unit == currency), Decimal(0))
+        verb = "paid" if total >= 0 else "refunded"
+        return [Change(verb, f"{verb} {amount(abs(total), currency)}", abs(total), currency)]
+    return [Change("updated", "updated in Bookeo")]
 
 
 def agent_of(booking: Booking | None, changes: list[Change]) -> str | None:
@@ -129,15 +158,28 @@ def agent_of(booking: Booking | None, changes: list[Change]) -> str | None:
     return booking.last_change_agent
 
 
-def sentence(changes: list[Change], *, agent: str | None, deleted_unclear: bool = False) -> str:
-    """One thread line: what changed and, when known, who changed it."""
+def sentence(
+    changes: list[Change],
+    *,
+    agent: str | None,
+    deleted_unclear: bool = False,
+    slack_user: str | None = None,
+    reason: str | None = None,
+) -> str:
+    """One thread line: what changed and, when known, who changed it — the Slack user who
+    did it from Slack (`slack_user`), else the agent Bookeo names — and why it was canceled."""
     if deleted_unclear:
         return (
             ":no_entry: Canceled or removed in Bookeo"
             + (f" by {escape(agent)}" if agent else "")
             + "."
         )
-    text = "; ".join(c.text for c in changes) or "updated in Bookeo"
+    words = [
+        c.text
+        + (f" (reason: {escape(clip(reason, 300))})" if c.kind == "canceled" and reason else "")
+        for c in changes
+    ]
+    text = "; ".join(words) or "updated in Bookeo"
     emoji = {
         "canceled": ":no_entry:",
         "moved": ":arrows_counterclockwise:",
@@ -146,7 +188,10 @@ def sentence(changes: list[Change], *, agent: str | None, deleted_unclear: bool 
         "removed": ":wastebasket:",
         "refunded": ":leftwards_arrow_with_hook:",
     }.get(changes[0].kind if changes else "", ":pencil2:")
-    by = f" — by {escape(agent)}" if agent else ""
+    if slack_user:
+        by = f" — by <@{slack_user}> (Slack)"
+    else:
+        by = f" — by {escape(agent)}" if agent else ""
     return f"{emoji} {text[0].upper()}{text[1:]}{by}."
 
 

@@ -30,6 +30,7 @@ from bot.relay.notify import AdminNotifier
 from bot.relay.pacing import ChannelPacer
 from bot.relay.plan import (
     BookingPlan,
+    Summary,
     fold,
     fold_candidates,
     newest_state,
@@ -102,18 +103,32 @@ class Delivery:
         return self._task is not None and not self._task.done()
 
     async def _run(self) -> None:
+        failures = 0  # passes failed in a row: each waits longer (a store that cannot write)
         while not self._stopping:
             try:
                 worked = await self.drain_once()
+                failures = 0
             except Exception:
-                log.exception("delivery pass failed")
-                worked = False
+                failures += 1
+                log.exception("delivery pass failed (%d in a row)", failures)
+                await self._pause(min(2.0**failures, 60.0))
+                continue
             if not worked:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=1.0)
                 except TimeoutError:
                     pass
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait `seconds` whatever wakes the worker meanwhile, unless it is stopping."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping and (left := deadline - time.monotonic()) > 0:
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=left)
+            except TimeoutError:
+                return
 
     async def drain_once(self) -> bool:
         """Deliver what is due; True when there was anything for this process."""
@@ -146,18 +161,35 @@ class Delivery:
         return True
 
     async def _deliver(self, items: list[InboxItem]) -> None:
+        worn = [i for i in items if i.attempts >= MAX_ATTEMPTS]  # tries that never ended
+        if worn:
+            log.error("dead-lettering %d deliveries whose tries never ended", len(worn))
+            await self._store.relay.dead([i.id for i in worn], reason="tried too often")
+            items = [i for i in items if i.attempts < MAX_ATTEMPTS]
         groups: dict[str, list[InboxItem]] = {}
         for item in items:
             if item.booking_number is not None:
                 groups.setdefault(item.booking_number, []).append(item)
-        subscriptions = await self._store.relay.subscriptions()
+        relay = self._store.relay
+        subscriptions = await relay.subscriptions()
         plans: list[BookingPlan] = []
         for number, group in groups.items():
             try:
                 plans.append(await self._plan(number, group, subscriptions))
             except Exception as error:
                 await self._failed(number, group, error)
-        folded = await self._fold(plans)
+        uncarded = {pair for pair in fold_candidates(plans) if await relay.card(*pair) is None}
+        summaries = fold(plans, uncarded=uncarded, tz=self._tz)
+        listed = {(number, s.channel) for s in summaries for number in s.numbers}
+        going = within_budget(plans, folded=listed)
+        # Nothing is posted that cannot be recorded as posted: the try is written first (one
+        # more attempt, and when to try again should this pass not finish). A store that
+        # cannot write ends the pass here, before Slack hears anything; the worker backs off.
+        tried = [i for p in going for i in p.items]
+        if tried:
+            again = self._clock.now() + backoff(max(i.attempts for i in tried) + 1)
+            await relay.trying([i.id for i in tried], retry_at=again)
+        folded = await self._post_summaries(summaries)
         # Each plan is a different booking, so they can go out side by side: a booking waiting
         # for its channel's turn (about one message a second) does not hold up other channels.
         # One booking's changes stay in order: they are all in its one plan.
@@ -170,13 +202,13 @@ class Delivery:
                 try:
                     with request_context(f"booking-{plan.number}"):
                         await self._cards.carry_out(plan, folded=folded)
-                    await self._store.relay.done([i.id for i in plan.items])
+                    await relay.done([i.id for i in plan.items])
                     self.delivered += len(plan.items)
                     self._observe(plan)
                 except Exception as error:
                     await self._failed(plan.number, plan.items, error)
 
-        await asyncio.gather(*(deliver(p) for p in within_budget(plans, folded=folded)))
+        await asyncio.gather(*(deliver(p) for p in going))
         await self._cards.note_resyncs()
 
     async def _plan(
@@ -195,6 +227,8 @@ class Delivery:
             categories=await self._catalog.category_names(),
             now=self._clock.now(),
             tz=self._tz,
+            audit=await self._store.audit_log(booking_number=number),
+            notes=await self._store.note(number),
         )
         if plan.stale:
             log.info("ignoring an out-of-order delivery for booking %s", number)
@@ -207,13 +241,11 @@ class Delivery:
         except NotFound:
             return None  # really removed (a bookings/deleted without an item)
 
-    async def _fold(self, plans: list[BookingPlan]) -> set[tuple[str, str]]:
-        """Post the summaries the planner folds new bookings into; returns the (booking,
-        channel) pairs they covered (a summary that did not go covers none)."""
-        relay = self._store.relay
-        uncarded = {pair for pair in fold_candidates(plans) if await relay.card(*pair) is None}
+    async def _post_summaries(self, summaries: list[Summary]) -> set[tuple[str, str]]:
+        """Post the summaries the planner folded changes into; returns the (booking, channel)
+        pairs they covered (a summary that did not go covers none)."""
         folded: set[tuple[str, str]] = set()
-        for summary in fold(plans, uncarded=uncarded, tz=self._tz):
+        for summary in summaries:
             if await self._cards.summary(summary.channel, summary.messages):
                 folded.update((number, summary.channel) for number in summary.numbers)
         return folded
@@ -235,4 +267,6 @@ class Delivery:
         else:
             wait = backoff(attempts)
             log.warning("delivery of booking %s failed (%s); retry in %s", key, reason, wait)
-            await self._store.relay.retry(ids, at=self._clock.now() + wait, reason=reason)
+            await self._store.relay.retry(
+                ids, at=self._clock.now() + wait, reason=reason, attempts=attempts
+            )

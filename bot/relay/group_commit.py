@@ -10,8 +10,12 @@ them. No added wait when it is quiet, a few transactions a second under a burst.
 from __future__ import annotations
 
 import asyncio
+import logging
+from dataclasses import replace
 
 from bot.store import Received, Store
+
+log = logging.getLogger("bot.relay.group_commit")
 
 MAX_BATCH = 200  # rows in one INSERT (SQLite allows 32,766 bound values; 11 per row)
 
@@ -37,13 +41,40 @@ class InboxWriter:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
                 fresh = await self._store.relay.receive_many([d for d, _ in batch])
-            except Exception as error:
-                for _, stored in batch:
-                    if not stored.done():
-                        stored.set_exception(error)
+            except Exception:
+                # One bad row fails its whole transaction: store each alone, so it fails
+                # alone (and is kept as a dead letter if it can be), not its neighbours.
+                await self._one_by_one(batch)
                 continue
             finally:
                 self.transactions += 1
             for (_, stored), new in zip(batch, fresh, strict=True):
                 if not stored.done():
                     stored.set_result(new)
+
+    async def _one_by_one(self, batch: list[tuple[Received, asyncio.Future[bool]]]) -> None:
+        for delivery, stored in batch:
+            try:
+                new = await self._store.relay.receive_many([delivery])
+            except Exception as error:
+                log.warning(
+                    "a delivery could not be stored (%s); keeping it as a dead letter", error
+                )
+                try:
+                    new = await self._store.relay.receive_many([_dead(delivery, error)])
+                except Exception as again:
+                    if not stored.done():
+                        stored.set_exception(again)  # this one gets a 5xx; Bookeo retries it
+                    continue
+            if not stored.done():
+                stored.set_result(new[0])
+
+
+def _dead(delivery: Received, error: Exception) -> Received:
+    """What can be kept of a delivery the inbox refused: a dead letter, with the reason."""
+    return replace(
+        delivery,
+        booking_number=None,
+        body=delivery.body.replace("\x00", "\ufffd"),
+        dead_reason=f"could not be stored: {type(error).__name__}: {str(error)[:500]}",
+    )

@@ -26,6 +26,10 @@ from bot.store import Received, Store
 
 log = logging.getLogger("bot.relay.intake")
 _BOOKING_IN_DESCRIPTION = re.compile(r"\bBooking\s+#?(\d+)", re.IGNORECASE)
+# The inbox's column sizes (bot/store/tables.py InboxRow): PostgreSQL refuses longer values.
+MESSAGE_ID_MAX = 128
+NAME_MAX = 32  # a webhook's domain or type
+BOOKING_NUMBER_MAX = 32
 
 
 class Intake:
@@ -72,6 +76,10 @@ class Intake:
             log.warning("webhook refused (%s) for %s/%s", refused.reason, domain, type_)
             return JSONResponse({"error": "invalid signature"}, status_code=401)
         message_id = headers.get(HEADER_MESSAGE_ID.lower(), "")
+        if not 0 < len(message_id) <= MESSAGE_ID_MAX or max(len(domain), len(type_)) > NAME_MAX:
+            # Not Bookeo's (its ids are UUIDs): nothing the inbox could key it by.
+            self._count("malformed")
+            return JSONResponse({"error": "bad message id or webhook name"}, status_code=400)
         dead_reason = None
         booking_number = None
         lost = False
@@ -79,8 +87,13 @@ class Intake:
             event = parse_event(raw, headers, domain=domain, type=type_)
             lost = event.previous_message_lost
             booking_number = booking_of(event.domain.value, event.item_id, event.item)
-        except MalformedDelivery as malformed:
-            dead_reason = malformed.reason
+            if booking_number is not None and len(booking_number) > BOOKING_NUMBER_MAX:
+                raise MalformedDelivery(f"booking number of {len(booking_number)} characters")
+        except (MalformedDelivery, ValueError, RecursionError) as malformed:
+            # ValueError: an integer of thousands of digits; RecursionError: JSON nested
+            # deeper than Python parses. Kept as dead letters and answered, like the rest.
+            dead_reason = getattr(malformed, "reason", None) or f"{type(malformed).__name__}"
+            booking_number = None
             self._count("malformed")
         # What came before this delivery bounds what a lost one can have been.
         before = await self._store.relay.last_received() if lost else None
@@ -90,7 +103,8 @@ class Intake:
                 domain=domain,
                 type=type_,
                 booking_number=booking_number,
-                body=raw.decode("utf-8", errors="replace"),
+                # PostgreSQL text cannot hold NUL (JSON never needs a raw one).
+                body=raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
                 previous_lost=lost,
                 at=self._clock.now(),
                 dead_reason=dead_reason,

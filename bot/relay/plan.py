@@ -5,40 +5,46 @@ page. No I/O: the worker reads the inputs, and the card poster carries the plan 
 The steps, in the order the worker takes them:
 1. `newest_state` and `plan_booking`, per booking: one burst of changes to a booking becomes
    one card update and one thread line, routed to the matching subscriptions.
-2. `fold`: more than FOLD_AT new, non-urgent bookings for one channel in one pass are listed
-   in one summary instead of a card each.
+2. `fold`: more than FOLD_AT non-urgent changes for one channel in one pass, to bookings
+   without a card there, are listed in one summary (by what happened: new, moved, canceled,
+   paid…) instead of a card each.
 3. `within_budget`: at most MESSAGES_PER_PASS bookings per channel go out in one pass (the
-   summaries that were posted no longer count); the rest wait, and their later changes join
-   them.
+   summaries no longer count, and a booking a summary lists always goes, so it is listed
+   once); the rest wait, and their later changes join them.
 4. `page_calls`: who to page for an urgent change, on which card's thread.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.bookeo.models import Booking
+from bot.relay.actors import cancel_reason, slack_user
 from bot.relay.changes import (
     Change,
     agent_of,
     diff,
+    dumps,
+    first_seen,
     is_stale,
     raw_changed_at,
     sentence,
     snapshot,
 )
 from bot.relay.oncall import URGENT_WINDOW, urgent_reason
-from bot.relay.routing import Target, kinds_of, route
+from bot.relay.routing import Target, kinds_of, per_channel, route
 from bot.slack.views.cards import CardOptions, booking_card, card_text
-from bot.slack.views.relay import summary_messages
-from bot.store import InboxItem, Subscription
+from bot.slack.views.relay import SummaryItem, summary_messages
+from bot.store import AuditEntry, InboxItem, Subscription
 
-FOLD_AT = 5  # more new bookings than this for one channel in one pass: one summary
+FOLD_AT = 5  # more uncarded changes than this for one channel in one pass: one summary
 MESSAGES_PER_PASS = 3  # per channel: about 3 s of Slack's pace
 RESYNC_PREFIX = "resync:"  # the message ids reconciliation gives the changes it found
 
@@ -61,10 +67,17 @@ class BookingPlan:
     changes: list[Change]  # empty: nothing new to say (a repeat, or an out-of-order copy)
     new: dict[str, Any] | None  # the state to remember once delivered; None: keep the old one
     line: str = ""  # the thread line
-    targets: tuple[Target, ...] = ()
+    targets: tuple[Target, ...] = ()  # one per channel (several subscriptions there: one)
+    routes: tuple[Target, ...] = ()  # every matching subscription (each may page)
+    line_key: str = ""  # the thread line's key in its metadata: the same on every retry
     urgent: str | None = None  # why the first subscription that thinks so counts it urgent
     card: Card | None = None  # None: no card to post or update (removed, or nobody to tell)
     stale: bool = False  # older than the state the cards show: ignored
+
+    @property
+    def retried(self) -> bool:
+        """An earlier try of these deliveries may have posted part of them."""
+        return any(item.attempts for item in self.items)
 
     @property
     def resynced(self) -> bool:
@@ -84,7 +97,8 @@ class BookingPlan:
 
 @dataclass(frozen=True)
 class Summary:
-    """One channel's new bookings, listed in a few messages instead of a card each."""
+    """One channel's changes to bookings it has no card of, listed in a few messages instead
+    of a card each."""
 
     channel: str
     numbers: tuple[str, ...]
@@ -136,13 +150,20 @@ def plan_booking(
     categories: dict[str, str],
     now: datetime,
     tz: tzinfo,
+    audit: Sequence[AuditEntry] = (),
+    notes: str | None = None,
 ) -> BookingPlan:
     """What to say about one booking (its latest state `booking` against `old`, the state
-    its cards last showed), and to whom."""
+    its cards last showed), and to whom; `audit` (the bot's audit rows of the booking) says
+    who did it from Slack and why it was canceled, `notes` go on the card."""
     new = snapshot(booking) if booking is not None else None
     if is_stale(old, new):
         return BookingPlan(number, items, booking, [], None, stale=True)
-    changes = diff(old, new, tz=tz, categories=categories)
+    if old is None and booking is not None:
+        created = any((i.domain, i.type) == ("bookings", "created") for i in items)
+        changes = first_seen(booking, created_webhook=created, payments=_payments(items))
+    else:
+        changes = diff(old, new, tz=tz, categories=categories)
     if not changes:  # a repeat of what the cards already show (diff names created too)
         return BookingPlan(number, items, booking, changes, new)
     paid_only = all(c.kind in ("paid", "refunded") for c in changes)
@@ -151,7 +172,7 @@ def plan_booking(
         canceled=bool(new and new["canceled"]),
         paid_only=paid_only,
     )
-    targets = route(
+    routes = route(
         subscriptions,
         kinds=kinds,
         product_id=booking.product_id if booking else "",
@@ -159,11 +180,27 @@ def plan_booking(
         now=now,
         tz=tz,
     )
-    line = sentence(changes, agent=agent_of(booking, changes), deleted_unclear=booking is None)
-    urgent = [r for t in targets if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
+    agent = agent_of(booking, changes)
+    since = _since(old, booking)
+    reason = cancel_reason(audit) if booking is not None and booking.canceled else None
+    line = sentence(
+        changes,
+        agent=agent,
+        deleted_unclear=booking is None,
+        slack_user=slack_user(audit, changes, agent=agent, since=since),
+        reason=reason,
+    )
+    urgent = [r for t in routes if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
     card = None
-    if booking is not None and targets:
-        options = CardOptions(tz=tz, categories=categories, show_contacts=False, shareable=False)
+    if booking is not None and routes:
+        options = CardOptions(
+            tz=tz,
+            categories=categories,
+            show_contacts=False,
+            shareable=False,
+            cancel_reason=reason,
+            notes=notes,
+        )
         card = Card(
             [b.to_dict() for b in booking_card(booking, options)], card_text(booking, options)
         )
@@ -174,10 +211,33 @@ def plan_booking(
         changes,
         new,
         line=line,
-        targets=tuple(targets),
+        targets=tuple(per_channel(routes)),
+        routes=tuple(routes),
+        line_key=hashlib.sha256(f"{number}\n{dumps(old or {})}".encode()).hexdigest()[:32],
         urgent=urgent[0] if urgent else None,
         card=card,
     )
+
+
+def _since(old: dict[str, Any] | None, booking: Booking | None) -> datetime | None:
+    """Since when an audit row can be about these changes: the change the cards show."""
+    if old and old.get("changed"):
+        return datetime.fromisoformat(old["changed"])
+    return booking.creation_time if booking is not None else None
+
+
+def _payments(items: list[InboxItem]) -> list[tuple[Decimal, str]]:
+    """The amounts the payment webhooks among `items` carry."""
+    found = []
+    for item in items:
+        if item.domain != "payments":
+            continue
+        try:
+            money = json.loads(item.body)["item"]["amount"]
+            found.append((Decimal(str(money["amount"])), str(money["currency"])))
+        except (ValueError, KeyError, TypeError, InvalidOperation):
+            continue
+    return found
 
 
 def fold_candidates(plans: list[BookingPlan]) -> list[tuple[str, str]]:
@@ -199,9 +259,9 @@ def fold(
     for channel, many in fresh.items():
         if len(many) <= FOLD_AT:
             continue
-        bookings = [p.booking for p in many if p.booking is not None]
+        listed = [SummaryItem(p.booking, p.changes) for p in many if p.booking is not None]
         summaries.append(
-            Summary(channel, tuple(p.number for p in many), summary_messages(bookings, tz))
+            Summary(channel, tuple(p.number for p in many), summary_messages(listed, tz))
         )
     return summaries
 
@@ -227,7 +287,9 @@ def within_budget(
     now: list[BookingPlan] = []
     for plan in plans:
         channels = plan.channels(skip=folded)
-        if plan.urgent is None and any(sent[c] >= MESSAGES_PER_PASS for c in channels):
+        listed = len(channels) < len(plan.channels())  # a summary listed it: it goes now
+        full = any(sent[c] >= MESSAGES_PER_PASS for c in channels)
+        if plan.urgent is None and not listed and full:
             continue
         sent.update(channels)
         now.append(plan)
@@ -238,7 +300,7 @@ def page_calls(plan: BookingPlan, now: datetime) -> list[PageCall]:
     """Where each subscription that counts the change as urgent would page, in order: each
     workspace's on-call is paged once, on the first of these whose card is there."""
     calls = []
-    for target in plan.targets:
+    for target in plan.routes:
         reason = urgent_reason(plan.changes, plan.booking, now, urgent_window(target))
         if reason is not None:
             sub = target.subscription

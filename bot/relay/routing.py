@@ -66,3 +66,22 @@ def route(
         loud = ("canceled" in kinds or same_day) and sub.broadcast and not quiet
         targets.append(Target(sub, broadcast=loud, quiet=quiet))
     return targets
+
+
+def per_channel(targets: list[Target]) -> list[Target]:
+    """One target per channel: several subscriptions of a channel that match one change make
+    one card update and one thread line there, not one each. The channel's line is broadcast
+    when any of them asks for it, and quiet only when all of them are."""
+    merged: dict[str, Target] = {}
+    for target in targets:
+        channel = target.subscription.channel_id
+        first = merged.get(channel)
+        if first is None:
+            merged[channel] = target
+        else:
+            merged[channel] = Target(
+                first.subscription,
+                broadcast=first.broadcast or target.broadcast,
+                quiet=first.quiet and target.quiet,
+            )
+    return list(merged.values())

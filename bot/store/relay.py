@@ -237,12 +237,23 @@ class RelayRepository:
         async with self._sessions.begin() as session:
             await session.execute(update(InboxRow).where(InboxRow.id.in_(ids)).values(state="done"))
 
-    async def retry(self, ids: list[int], *, at: datetime, reason: str) -> None:
+    async def trying(self, ids: list[int], *, retry_at: datetime) -> None:
+        """Note a try before anything is posted for it (one more attempt; due again at
+        `retry_at` should it not end); raises when the store cannot write."""
         async with self._sessions.begin() as session:
             await session.execute(
                 update(InboxRow)
                 .where(InboxRow.id.in_(ids))
-                .values(attempts=InboxRow.attempts + 1, next_attempt_at=at, reason=reason[:2000])
+                .values(attempts=InboxRow.attempts + 1, next_attempt_at=retry_at)
+            )
+
+    async def retry(self, ids: list[int], *, at: datetime, reason: str, attempts: int) -> None:
+        """Due again at `at`, after `attempts` tries (`trying` counted this one)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(InboxRow)
+                .where(InboxRow.id.in_(ids))
+                .values(attempts=attempts, next_attempt_at=at, reason=reason[:2000])
             )
 
     async def dead(self, ids: list[int], *, reason: str) -> None:

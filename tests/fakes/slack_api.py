@@ -67,6 +67,7 @@ class FakeSlackAPI(SlackStub):
             "users.info",
             "conversations.info",
             "conversations.history",
+            "conversations.replies",
         }
     )
 
@@ -207,6 +208,21 @@ class FakeSlackAPI(SlackStub):
                 and not c.args.get("thread_ts")
             ]
             return {"ok": True, "messages": history, "has_more": False}
+        if method == "conversations.replies":
+            channel, thread = str(args.get("channel")), str(args.get("ts"))
+            replies = [
+                {
+                    "ts": c.args.get("ts_assigned"),
+                    "text": c.args.get("text"),
+                    "metadata": c.args.get("metadata"),
+                }
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.args.get("ts_assigned")
+                and str(c.args.get("channel")) == channel
+                and str(c.args.get("thread_ts")) == thread
+            ]
+            return {"ok": True, "messages": replies, "has_more": False}
         answer = self.answer(method, args)
         if method == "chat.postMessage":
             args["ts_assigned"] = answer["ts"]  # what conversations.history reports for it

@@ -86,7 +86,17 @@ async def test_a_burst_is_delivered_once_and_paced(
     cards = [m for m in top_level if m.get("blocks")]
     numbers_in_cards = [re.search(r"Booking (\d+)", m["text"]).group(1) for m in cards]
     assert len(numbers_in_cards) == len(set(numbers_in_cards)), "a card was posted twice"
-    assert any("new bookings" in m.get("text", "") for m in top_level), "nothing was folded"
+    summaries = [m["text"] for m in top_level if m.get("text", "").startswith(":inbox_tray:")]
+    assert summaries, "nothing was folded"
+    # A summary says what happened, and lists each booking change once: a booking appears
+    # again only in a later summary, for a later change (not again as "new").
+    listed = [line for text in summaries for line in text.splitlines()[1:]]
+    assert len(listed) == len(set(listed)), "a change was listed twice"
+    news = [re.match(r"• `(\d+)`", line).group(1) for line in listed if "new booking" in line]
+    assert len(news) == len(set(news)), "a booking was listed as new twice"
+    for number in made[50:100]:  # its later changes are named as what they are
+        assert not any(f"`{number}`" in line and line.endswith("— new booking") for line in listed)
+    assert any("canceled" in text.splitlines()[0] for text in summaries)
     for number in made[50:100]:  # created and canceled within the burst: shown as canceled
         assert re.search(rf"`{number}`[^\n]*canceled|Booking {number}[^\n]*canceled", shown)
     posted = len(in_channel(fake_slack, "chat.postMessage"))

@@ -141,3 +141,79 @@ async def test_a_permanent_error_pauses_the_channel_and_admins_hear_once(
     assert len(told) == 1 and code in told[0]["text"] and "paused" in told[0]["text"]
     # Paused: no more posts tried there, and nothing stuck in the inbox.
     assert len(card_posts(fake_slack)) == 1
+
+
+def lines_of(slack: FakeSlackAPI, number: str) -> list[dict[str, Any]]:
+    """The thread lines Slack holds about `number`'s change (posted, whatever it answered)."""
+    return [
+        c
+        for c in in_channel(slack, "chat.postMessage", thread=True)
+        if c.get("ts_assigned") and "urgent" not in c.get("text", "")
+    ]
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 500, "took_effect": True, "ok": False, "error": "internal_error"},
+        {"status": 200, "took_effect": True, "delay": 1.0},  # answered after the client gave up
+        {"status": 503, "took_effect": False, "ok": False, "error": "service_unavailable"},
+    ],
+    ids=["500 after posting", "timeout after posting", "503 before posting"],
+)
+async def test_a_thread_line_whose_answer_is_lost_is_found_not_posted_twice(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox, fault: dict[str, Any]
+) -> None:
+    await command(bot, fake_slack, "subscribe")
+    number = await book_in(sandbox, 30)
+    await until(lambda: delivered(bot))
+    await until(lambda: asyncio.sleep(0, number in cards(fake_slack)))
+    bot.bolt.client.timeout = 0.5  # seconds; the fake answers the timed-out post after 1 s
+    fake_slack.stage("chat.postMessage", **fault)  # the next post: the cancellation's line
+    await office(sandbox, f"/bookings/{number}/cancel", {})
+    await until(lambda: delivered(bot))
+    await until(lambda: asyncio.sleep(0, len(lines_of(fake_slack, number)) >= 1))
+    await asyncio.sleep(0.5)  # a second post, if one were coming
+    lines = lines_of(fake_slack, number)
+    assert len(lines) == 1, [c["text"] for c in lines]
+    assert lines[0]["text"].startswith(":no_entry: Canceled")
+    assert lines[0]["metadata"]["event_type"] == "bookeo_booking_line"
+
+
+async def test_nothing_is_posted_while_the_store_cannot_record_it(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    """SQLite's disk full (every write refused but the inbox's, which Bookeo's deliveries
+    already made): no summary goes out that cannot be recorded, the worker backs off instead
+    of retrying 30 times in 30 s, and once the store writes again each booking is told once."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    await command(bot, fake_slack, "subscribe")
+    refused: list[str] = []
+
+    def disk_full(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        words = statement.lstrip().upper()
+        if words.startswith(("UPDATE", "DELETE")) or (
+            words.startswith("INSERT") and not words.startswith("INSERT INTO INBOX")
+        ):
+            refused.append(words[:30])
+            raise OperationalError(statement, {}, Exception("database or disk is full"))
+
+    engine = bot.store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", disk_full)
+    posted_before = len(in_channel(fake_slack, "chat.postMessage"))
+    try:
+        numbers = [await book_in(sandbox, 30 + 24 * day) for day in range(8)]
+        await sandbox.drain_webhooks()
+        await asyncio.sleep(4.0)
+        assert len(in_channel(fake_slack, "chat.postMessage")) == posted_before
+        assert 0 < len(refused) <= 6  # backing off: a few tries in 4 s, not one a pass
+    finally:
+        event.remove(engine, "before_cursor_execute", disk_full)
+    bot.delivery.wake()
+    await until(lambda: delivered(bot), within=90)
+    top = in_channel(fake_slack, "chat.postMessage", thread=False)[posted_before:]
+    shown = "\n".join(c.get("text", "") for c in top)
+    for number in numbers:
+        assert shown.count(f"`{number}`") + shown.count(f"Booking {number}") == 1, shown

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from decimal import Decimal
+from typing import Protocol
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.bookeo.models import Booking, Webhook
 from bot.records import Subscription
-from bot.slack.text import chunk_lines, clip, escape, plural, when
+from bot.slack.text import amount, chunk_lines, clip, escape, plural, when
 
 SUMMARY_LINES = 40  # bookings per summary message
 MESSAGE_BLOCKS = 50
@@ -100,24 +105,98 @@ def status_blocks(
     return [SectionBlock(text=clip("\n".join(facts), 3000))]
 
 
-def summary_line(booking: Booking, tz: tzinfo) -> str:
+class SummaryChange(Protocol):
+    """A change, as the relay names it (bot.relay.changes.Change)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def amount(self) -> Decimal | None: ...
+    @property
+    def currency(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One booking's change in a summary: the booking as it is now, and what happened."""
+
+    booking: Booking
+    changes: Sequence[SummaryChange]
+
+
+# What a summary counts, in the order it says them: a change's kind → its heading.
+_HEADINGS = {
+    "created": "new",
+    "moved": "moved",
+    "people": "changed",
+    "customer": "changed",
+    "updated": "changed",
+    "canceled": "canceled",
+    "paid": "payment",
+    "refunded": "refund",
+}
+_COUNTED = ("new", "moved", "changed", "canceled", "payment", "refund")
+
+
+def _heading(item: SummaryItem) -> str:
+    """What a booking's change counts as: a cancellation outweighs the rest, then a new
+    booking, then the first change named."""
+    kinds = [c.kind for c in item.changes]
+    for kind in ("canceled", "created"):
+        if kind in kinds:
+            return _HEADINGS[kind]
+    return _HEADINGS.get(kinds[0], "changed") if kinds else "changed"
+
+
+def summary_line(item: SummaryItem, tz: tzinfo) -> str:
+    booking = item.booking
     people = booking.participants.total
-    state = " — *canceled*" if booking.canceled else ""
+    said = "; ".join(c.text for c in item.changes)  # already mrkdwn, escaped
     return (
         f"• `{booking.booking_number}` {escape(booking.product_name or '')} · "
         f"{when(booking.start_time, booking.end_time, tz)} · {people} "
-        f"{'person' if people == 1 else 'people'}{state}"
+        f"{'person' if people == 1 else 'people'}" + (f" — {said}" if said else "")
     )
 
 
-def summary_messages(bookings: list[Booking], tz: tzinfo) -> list[str]:
-    """Many new bookings for one channel, listed instead of a card each: a few messages of
-    up to SUMMARY_LINES lines, the first with the count."""
-    lines = [summary_line(booking, tz) for booking in bookings]
+def summary_head(items: Sequence[SummaryItem]) -> str:
+    """What happened, counted: "6 new bookings", or "3 new · 2 moved · 1 canceled ·
+    2 payments (120.00 USD)"."""
+    counts = Counter(_heading(i) for i in items)
+    if set(counts) == {"new"}:
+        return f"*{counts['new']} new booking{'' if counts['new'] == 1 else 's'}*"
+    parts = []
+    for heading in _COUNTED:
+        n = counts.get(heading, 0)
+        if not n:
+            continue
+        word = heading + ("s" if n != 1 and heading in ("payment", "refund") else "")
+        part = f"{n} {word}"
+        if heading in ("payment", "refund"):
+            kind = "paid" if heading == "payment" else "refunded"
+            totals: dict[str, Decimal] = {}
+            for i in items:
+                for c in i.changes:
+                    if c.kind == kind and c.amount is not None and c.currency:
+                        totals[c.currency] = totals.get(c.currency, Decimal(0)) + c.amount
+            if totals:
+                part += " (" + ", ".join(amount(v, k) for k, v in sorted(totals.items())) + ")"
+        parts.append(part)
+    return f"*{len(items)} booking changes:* " + " · ".join(parts)
+
+
+def summary_messages(items: Sequence[SummaryItem], tz: tzinfo) -> list[str]:
+    """Many changes for one channel, to bookings it has no card of, listed instead of a card
+    each (each booking once, with what happened to it): a few messages of up to
+    SUMMARY_LINES lines, the first with the counts."""
+    lines = [summary_line(item, tz) for item in items]
+    head = summary_head(items)
     messages = []
     for start in range(0, len(lines), SUMMARY_LINES):
-        head = f":inbox_tray: *{len(lines)} new bookings*" + (" (continued)" if start else "")
-        messages.append("\n".join([head, *lines[start : start + SUMMARY_LINES]]))
+        top = f":inbox_tray: {head}" + (" (continued)" if start else "")
+        messages.append("\n".join([top, *lines[start : start + SUMMARY_LINES]]))
     return messages
 
 
