@@ -26,7 +26,7 @@ from bot.slack.text import amount as format_amount
 from bot.slack.views.cards import CardOptions
 from bot.slack.views.modals import ModalMeta, message_view, pay_view, refund_confirm_view
 from bot.slack.views.outcomes import PAY_TITLE as TITLE
-from bot.slack.views.outcomes import payment_line, payment_result
+from bot.slack.views.outcomes import STILL_CHECKING, payment_line, payment_result
 
 MAX_AMOUNT = Decimal("1000000")
 
@@ -199,7 +199,11 @@ async def _record(
     form = PaymentForm(
         key=meta.key or secrets.token_hex(16), booking_number=meta.booking, payment=payment
     )
-    outcome = await deps.bookings.record_payment(actor, form)
+    async def checking() -> None:
+        text = STILL_CHECKING.format(what="payment")
+        await OpenModal(client, view_id, None).show(message_view(TITLE, text))
+
+    outcome = await deps.bookings.record_payment(actor, form, checking=checking)
     if isinstance(outcome, Recorded):
         line = payment_line(outcome, actor.user_id)
         await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)
