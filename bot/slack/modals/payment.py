@@ -199,6 +199,7 @@ async def _record(
     form = PaymentForm(
         key=meta.key or secrets.token_hex(16), booking_number=meta.booking, payment=payment
     )
+
     async def checking() -> None:
         text = STILL_CHECKING.format(what="payment")
         await OpenModal(client, view_id, None).show(message_view(TITLE, text))
