@@ -127,7 +127,8 @@ class BotApp:
         await self.backend.aclose_sandbox()
 
     async def ready(self) -> bool:
-        return self.relay.running and self.jobs.running and await self.store.ping()
+        """Ready to serve: the workers run, and the store is at head and takes writes."""
+        return self.relay.running and self.jobs.running and await self.store.writable()
 
 
 def build_app(

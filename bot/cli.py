@@ -219,6 +219,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
 def _run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app
+    from bot.guard import KEEP_ALIVE_SECONDS, MAX_CONNECTIONS, BoundedHttp, throttle_accept_errors
 
     settings = load_settings()
     settings.require_slack()
@@ -226,10 +227,23 @@ def _run_serve(args: argparse.Namespace) -> int:
     bot = build_app(settings)
     port = args.port or settings.port
     server = uvicorn.Server(
-        uvicorn.Config(bot.asgi, host=args.host, port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            bot.asgi,
+            host=args.host,
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            # Bounded connections: idle and half-sent ones closed, at most MAX_CONNECTIONS.
+            http=BoundedHttp,
+            # Requests under way (uvicorn answers 503 past it); above the connections the
+            # guard keeps open, so the guard's own limit decides about connections.
+            limit_concurrency=MAX_CONNECTIONS + 100,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     )
 
     async def serve() -> int:
+        throttle_accept_errors(asyncio.get_running_loop())
         # On SIGTERM uvicorn stops accepting, finishes open requests, then runs bot.stop().
         serving = asyncio.create_task(server.serve())
         if not await _listening(server, serving):

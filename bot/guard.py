@@ -17,9 +17,11 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 log = logging.getLogger("bot.guard")
 
@@ -210,3 +212,98 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+# -- connections ----------------------------------------------------------------------------
+# Slack and Bookeo open a few connections at a time; 1,000 open at once is an attack or a leak,
+# and stays far below the usual limit of 1,024 + file descriptors per process once raised
+# (the image raises it). A request's headers come in one packet: 10 s for them is generous.
+MAX_CONNECTIONS = 1_000
+HEADER_SECONDS = 10.0
+KEEP_ALIVE_SECONDS = 5
+
+
+class BoundedHttp(HttpToolsProtocol):
+    """uvicorn's HTTP protocol, bounded: a connection whose request headers do not arrive
+    within `header_seconds` is closed (idle after connecting, or half-sent), and past
+    `max_connections` the oldest connection with no request under way makes room for the new
+    one, so a flood of idle sockets cannot shut out `/healthz` or real requests. uvicorn's own
+    options do the rest: `timeout_keep_alive` closes idle keep-alive connections after a
+    response, RequestGuard bounds the body's time."""
+
+    max_connections = MAX_CONNECTIONS
+    header_seconds = HEADER_SECONDS
+    notices = Throttled(log)
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._opened = time.monotonic()
+        self._waiting: asyncio.TimerHandle | None = None
+        self._wait_for_headers()
+        if len(self.connections) > self.max_connections:
+            self._make_room()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_waiting()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._wait_for_headers()
+
+    def on_headers_complete(self) -> None:
+        self._stop_waiting()
+        super().on_headers_complete()
+
+    def _wait_for_headers(self) -> None:
+        self._stop_waiting()
+        self._waiting = self.loop.call_later(self.header_seconds, self._headers_late)
+
+    def _stop_waiting(self) -> None:
+        waiting = getattr(self, "_waiting", None)
+        if waiting is not None:
+            waiting.cancel()
+            self._waiting = None
+
+    def _headers_late(self) -> None:
+        self._waiting = None
+        self.notices.warning(
+            "slow headers",
+            f"closed a connection whose request headers took over {self.header_seconds:g} s",
+            now=time.monotonic(),
+        )
+        self.transport.abort()
+
+    def _make_room(self) -> None:
+        idle = [
+            c
+            for c in self.connections
+            if isinstance(c, BoundedHttp) and c is not self and c._waiting is not None
+        ]
+        self.notices.warning(
+            "connections",
+            f"over {self.max_connections} connections open: closing the oldest idle ones",
+            now=time.monotonic(),
+        )
+        if idle:
+            oldest = min(idle, key=lambda c: c._opened)
+            oldest._stop_waiting()  # not chosen again before its abort is carried out
+            oldest.transport.abort()
+        else:
+            self.transport.abort()  # every one is busy with a request: this one waits its turn
+
+
+def throttle_accept_errors(loop: asyncio.AbstractEventLoop) -> None:
+    """asyncio logs a traceback for every failed accept (out of file descriptors: 536,574 in
+    35 s); log them once a minute, with how many, and pass anything else on."""
+    notices = Throttled(log)
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        message = str(context.get("message", ""))
+        if message.startswith("socket.accept() out of system resource"):
+            error = context.get("exception")
+            notices.warning("accept", f"{message}: {error}", now=time.monotonic())
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handle)

@@ -73,7 +73,7 @@ def build_asgi(
         started = time.perf_counter()
         problem = payload_problem(await request.body(), request.headers.get("content-type"))
         if problem is not None:  # Bolt would raise on it: say what is wrong instead
-            return PlainTextResponse(f"malformed interactivity payload: {problem}", 400)
+            return PlainTextResponse(f"malformed Slack request: {problem}", 400)
         response = await handler.handle(request)
         if metrics is not None:
             metrics.ack_seconds.observe(time.perf_counter() - started)

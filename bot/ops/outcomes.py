@@ -27,6 +27,12 @@ class Unsettled:
 
 
 @dataclass(frozen=True)
+class Checking:
+    """The same form was submitted before, its answer was lost, and its request may still be
+    in flight at Bookeo: the bot is still checking whether that write happened."""
+
+
+@dataclass(frozen=True)
 class Unknown:
     """This try's answer was lost and Bookeo cannot say whether the write happened."""
 
@@ -47,7 +53,7 @@ class Failed:
     error: Exception
 
 
-Repeat = AlreadyDone | InProgress | Unsettled
+Repeat = AlreadyDone | InProgress | Unsettled | Checking
 """What became of an earlier submission of the same form."""
 
 Lost = Unknown | NotMade | Failed

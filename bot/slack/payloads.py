@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 INTERACTIVE = frozenset(
     {
@@ -30,6 +30,11 @@ def _is_dict(value: Any) -> bool:
 
 def _has_str(mapping: Any, key: str) -> bool:
     return isinstance(mapping, dict) and isinstance(mapping.get(key), str)
+
+
+def _needs_value(action: dict[str, Any]) -> bool:
+    """The buttons on a booking card carry its number (bot.slack.ids.Action.SHOW, EDIT, …)."""
+    return action.get("type") == "button" and str(action["action_id"]).startswith("booking_")
 
 
 def shape_problem(body: dict[str, Any]) -> str | None:
@@ -52,6 +57,8 @@ def shape_problem(body: dict[str, Any]) -> str | None:
             return "actions is empty"
         if not all(_has_str(a, "action_id") for a in actions):
             return "an action has no action_id"
+        if any(_needs_value(a) and not a.get("value") for a in actions):
+            return "a booking button has no value"  # the bot gives each its booking number
     if kind in ("view_submission", "view_closed"):
         view: dict[str, Any] = body.get("view") or {}
         if not _has_str(view, "callback_id") or not view["callback_id"]:
@@ -68,19 +75,48 @@ def shape_problem(body: dict[str, Any]) -> str | None:
     return None
 
 
-def payload_problem(raw: bytes, content_type: str | None) -> str | None:
-    """The problem with a raw `/slack/events` body that carries an interactivity payload."""
-    if b"payload=" not in raw or not (content_type or "").startswith(
-        "application/x-www-form-urlencoded"
-    ):
-        return None  # slash commands (most requests) skip the parse: this runs before the ack
-    fields = parse_qs(raw.decode("utf-8", "replace"))
-    if "payload" not in fields:
-        return None  # a slash command: Bolt reads its fields
+def _event_problem(body: dict[str, Any]) -> str | None:
+    """Events API bodies: Bolt reads `event.type` (and more) of an `event_callback`."""
+    if body.get("type") != "event_callback":
+        return None
+    event = body.get("event")
+    if not _has_str(event, "type"):
+        return "event is not an object with a type"
+    return None
+
+
+def _json_problem(text: str, what: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        payload = json.loads(fields["payload"][0])
-    except ValueError:
-        return "payload is not JSON"
-    if not isinstance(payload, dict):
-        return "payload is not an object"
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None, f"{what} is not JSON"
+    if not isinstance(value, dict):
+        return None, f"{what} is not an object"
+    return value, None
+
+
+def payload_problem(raw: bytes, content_type: str | None) -> str | None:
+    """The problem with a raw (signed) `/slack/events` body, parsed the way Bolt will parse
+    it (`slack_bolt.request.internals.parse_body`), or None when Bolt can take it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "body is not UTF-8"
+    if not text:
+        return None
+    if content_type == "application/json" or text.startswith("{"):
+        body, problem = _json_problem(text, "body")
+        if body is None:
+            return problem
+        if body.get("type") in INTERACTIVE:
+            return shape_problem(body)
+        return _event_problem(body)
+    if "payload" not in text:
+        return None  # a slash command (most requests): Bolt reads its fields
+    fields = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" not in fields:
+        return None
+    payload, problem = _json_problem(fields["payload"], "payload")
+    if payload is None:
+        return problem
     return shape_problem(payload)

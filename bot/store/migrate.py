@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -37,3 +39,9 @@ def _upgrade(connection: object, revision: str) -> None:
     config = alembic_config("")
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+@cache
+def heads() -> frozenset[str]:
+    """The revisions the schema is at when it is up to date."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("")).get_heads())

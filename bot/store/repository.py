@@ -68,6 +68,22 @@ class Store:
             return False
         return True
 
+    async def writable(self) -> bool:
+        """Whether the store is ready: its schema is at head and a write commits. The write
+        rewrites the schema's version in place (nothing changes), so a full disk, a database
+        that refuses writes or an empty recreated one is not ready."""
+        try:
+            async with self.engine.begin() as connection:
+                version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+                if version not in migrate.heads():
+                    return False
+                await connection.execute(
+                    text("UPDATE alembic_version SET version_num = version_num")
+                )
+        except Exception:  # any failure means "not ready"
+            return False
+        return True
+
     async def aclose(self) -> None:
         await self.engine.dispose()
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.bookeo import BadRequest, BookeoConnectionError
-from bot.ops.idempotent import IdempotentWrite, Write, Written
-from bot.ops.outcomes import AlreadyDone, Failed, InProgress, NotMade, Unknown, Unsettled
+from bot.ops.idempotent import IN_FLIGHT_FOR, IdempotentWrite, Write, Written
+from bot.ops.outcomes import AlreadyDone, Checking, Failed, InProgress, NotMade, Unknown, Unsettled
 from bot.store import Store, make_engine
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -33,9 +33,22 @@ async def store(tmp_path) -> AsyncIterator[Store]:
     await store.engine.dispose()
 
 
+class Waits:
+    """The waits between look-ups, recorded and not slept (the clock moves with them)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        self.clock.at += timedelta(seconds=seconds)
+
+
 @pytest.fixture
 def writes(store: Store) -> IdempotentWrite:
-    return IdempotentWrite(store, Clock())
+    clock = Clock()
+    return IdempotentWrite(store, clock, sleep=Waits(clock))
 
 
 def lost_answer() -> BookeoConnectionError:
@@ -184,3 +197,55 @@ async def test_the_look_up_window_starts_at_the_claim(writes) -> None:
     script = Script(found=None)
     await writes.earlier(script.write(key))
     assert script.look_ups == [NOW]
+
+
+class Landing(Script):
+    """A write whose lost request lands at Bookeo only after some looks found nothing."""
+
+    def __init__(self, *, lands_on_look: int) -> None:
+        super().__init__(call=lost_answer())
+        self.lands_on_look = lands_on_look
+
+    def write(self, key: str = "create:k1", subject: str | None = None) -> Write[str]:
+        base = super().write(key, subject)
+
+        async def look_up(since: datetime) -> str | None:
+            self.look_ups.append(since)
+            return "B5" if len(self.look_ups) >= self.lands_on_look else None
+
+        return Write(key=key, call=base.call, look_up=look_up, booking_number=lambda n: n)
+
+
+async def test_a_lost_answer_is_looked_up_until_the_request_cannot_be_in_flight(writes) -> None:
+    script = Landing(lands_on_look=4)
+    write = script.write()
+    await writes.claim(write.key)
+    told: list[str] = []
+
+    async def checking() -> None:
+        told.append("still checking")
+
+    assert await writes.run(write, checking=checking) == Written("B5")
+    assert len(script.look_ups) == 4
+    assert told == ["still checking"]
+    assert await writes.earlier(write) == AlreadyDone("B5")
+
+
+async def test_not_made_only_once_bookeo_must_have_finished(writes) -> None:
+    error = lost_answer()
+    write = Script(call=error, found=None).write()
+    await writes.claim(write.key)
+    assert await writes.run(write) == NotMade(error)
+    assert sum(writes.sleep.delays) >= IN_FLIGHT_FOR.total_seconds()
+
+
+async def test_an_unknown_try_still_in_flight_keeps_its_key_and_says_checking(
+    writes, store
+) -> None:
+    write = Script(found=None).write()
+    await writes.claim(write.key)
+    await store.finish_write(write.key, state="unknown", booking_number=None, at=NOW)
+    assert await writes.earlier(write) == Checking()  # a resubmission never gets the key
+    assert await writes.claim(write.key) == Unsettled()
+    writes.clock.at = NOW + IN_FLIGHT_FOR
+    assert await writes.earlier(write) is None  # now it cannot land any more

@@ -208,3 +208,114 @@ async def test_any_signed_webhook_body_is_stored_or_explained(
     dead = await bot.store.relay.dead_letters(limit=100)
     assert all(reason for _id, _kind, reason in dead)  # every rejection explained
     assert unhandled(caplog) == []
+
+
+def signed_bytes(body: bytes, content_type: str) -> dict[str, str]:
+    """Slack's signature over raw bytes (which need not be UTF-8)."""
+    import hashlib
+    import hmac
+
+    from tests.conftest import SIGNING_SECRET
+
+    stamp = str(int(time.time()))
+    base = b"v0:" + stamp.encode() + b":" + body
+    digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+    return {
+        "x-slack-request-timestamp": stamp,
+        "x-slack-signature": f"v0={digest}",
+        "content-type": content_type,
+    }
+
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+JSON_TYPE = "application/json"
+SLASH = b"command=%2Fbookeo&text=1001&team_id=T1&user_id=U1&channel_id=C1&trigger_id=t"
+SIGNED_BUT_MALFORMED = {
+    "invalid UTF-8 in a form body": (SLASH + b"&user_name=\xff\xfe\xfa", FORM_TYPE),
+    "invalid UTF-8 in a payload": (b"payload=%7B%22type%22%3A%22\xff%22%7D", FORM_TYPE),
+    "a form body sent as JSON": (SLASH, JSON_TYPE),
+    "a JSON body sent as a form": (b'{"type": "event_callback"}', FORM_TYPE),
+    "an event_callback whose event is a string": (
+        json.dumps({"type": "event_callback", "team_id": "T1", "event": "app_mention"}).encode(),
+        JSON_TYPE,
+    ),
+    "an event_callback whose event is a list": (
+        json.dumps({"type": "event_callback", "team_id": "T1", "event": [1]}).encode(),
+        JSON_TYPE,
+    ),
+    "a JSON list body": (b"[]", JSON_TYPE),
+    "a JSON string body": (b'"x"', JSON_TYPE),
+    "JSON that is not JSON": (b"{", JSON_TYPE),
+}
+
+
+@pytest.mark.parametrize("case", SIGNED_BUT_MALFORMED, ids=list(SIGNED_BUT_MALFORMED))
+async def test_signed_but_malformed_bodies_are_a_400(
+    bot: BotApp, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+    body, content_type = SIGNED_BUT_MALFORMED[case]
+    async with asgi(bot) as http:
+        answer = await http.post(
+            "/slack/events", content=body, headers=signed_bytes(body, content_type)
+        )
+    await bot.deps.background.drain()
+    assert answer.status_code < 500, answer.text
+    assert unhandled(caplog) == []
+
+
+BUTTONS = [
+    Action.SHOW,
+    Action.EDIT,
+    Action.CANCEL,
+    Action.PAY,
+    Action.CUSTOMER,
+    Action.SHARE,
+    Action.ONCALL_ACK,
+]
+
+
+@pytest.mark.parametrize("action", BUTTONS)
+async def test_a_button_with_an_empty_value_says_what_is_wrong(
+    bot: BotApp, fake_slack: FakeSlackAPI, caplog: pytest.LogCaptureFixture, action: str
+) -> None:
+    from tests.fakes.slack_requests import block_action
+
+    caplog.set_level(logging.WARNING)
+    body = block_action(action, "", user=ADMIN, response_url=fake_slack.response_url("b"))
+    async with asgi(bot) as http:
+        answer = await http.post("/slack/events", content=body, headers=signed_headers(body))
+    await bot.deps.background.drain()
+    assert answer.status_code < 500, answer.text
+    seen = json.dumps([c.args for c in fake_slack.calls], ensure_ascii=False) + answer.text
+    assert "unexpected error" not in seen.lower(), seen
+    assert "Something went wrong" not in seen, seen
+    assert unhandled(caplog) == []
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+async def test_a_create_date_at_the_end_of_time_is_a_clear_message(
+    bot: BotApp,
+    fake_slack: FakeSlackAPI,
+    sandbox: Sandbox,
+    caplog: pytest.LogCaptureFixture,
+    day: str,
+) -> None:
+    from bot.slack.ids import Block as B
+    from tests.fakes.slack_requests import date_value, dispatch_action
+    from tests.reliability.test_bookeo_faults import create_form, create_values
+    from tests.slack.test_modals import submit
+
+    caplog.set_level(logging.WARNING)
+    values = create_values(sandbox)
+    form = await create_form(bot, fake_slack, values)
+    chosen = {B.PRODUCT: values[B.PRODUCT], B.DATE: date_value(day)}
+    async with asgi(bot) as http:
+        body = dispatch_action(form, chosen, user=ADMIN, action_id=Action.CREATE_DATE)
+        moved = await http.post("/slack/events", content=body, headers=signed_headers(body))
+    assert moved.status_code < 500, moved.text
+    await bot.deps.background.drain()
+    ack = await submit(bot, form, {**values, B.DATE: date_value(day)}, user=ADMIN)
+    await bot.deps.background.drain()
+    assert ack.get("response_action") == "errors", ack
+    assert unhandled(caplog) == []

@@ -136,6 +136,7 @@ def faulty(wire: Wire, bot: BotApp, sandbox: Sandbox) -> Any:
     """Switch a fault on (for everything, or for writes only) and off again."""
     sleeps = SleepRecorder()
     bot.bookeo._sleep = sleeps  # back-offs and Retry-After waits recorded, not slept
+    bot.deps.bookings._s.writes.sleep = sleeps  # so are the looks again after a lost answer
 
     class Switch:
         def on(self, fault: Fault, *, only_writes: bool = False) -> None:

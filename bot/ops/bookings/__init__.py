@@ -20,7 +20,7 @@ from bot.ops.bookings import cancel, create, edit, payment, reads
 from bot.ops.bookings._services import Services
 from bot.ops.bookings.reads import DayTimes
 from bot.ops.forms import CancelForm, CreateForm, EditForm, PaymentForm
-from bot.ops.idempotent import IdempotentWrite
+from bot.ops.idempotent import Checked, IdempotentWrite
 from bot.ops.outcomes import (
     CancelOutcome,
     CreateOutcome,
@@ -68,9 +68,11 @@ class BookingOps:
         """Claim the form for one create (None: claimed), before its ack says "creating"."""
         return await create.claim_create(self._s, actor, form_key)
 
-    async def create(self, actor: Actor, form: CreateForm) -> CreateOutcome:
-        """Make the booking of a claimed form."""
-        return await create.create(self._s, actor, form)
+    async def create(
+        self, actor: Actor, form: CreateForm, *, checking: Checked | None = None
+    ) -> CreateOutcome:
+        """Make the booking of a claimed form (`checking`: awaited if its answer is lost)."""
+        return await create.create(self._s, actor, form, checking=checking)
 
     async def edit(self, actor: Actor, form: EditForm) -> EditOutcome:
         return await edit.edit(self._s, actor, form)
@@ -78,8 +80,10 @@ class BookingOps:
     async def cancel(self, actor: Actor, form: CancelForm) -> CancelOutcome:
         return await cancel.cancel(self._s, actor, form)
 
-    async def record_payment(self, actor: Actor, form: PaymentForm) -> PaymentOutcome:
-        return await payment.record_payment(self._s, actor, form)
+    async def record_payment(
+        self, actor: Actor, form: PaymentForm, *, checking: Checked | None = None
+    ) -> PaymentOutcome:
+        return await payment.record_payment(self._s, actor, form, checking=checking)
 
     # -- reads for the forms -------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from bot.bookeo.models import (
 from bot.ops.actor import Actor
 from bot.ops.bookings._services import Services
 from bot.ops.forms import CreateForm, NewCustomerForm
-from bot.ops.idempotent import Write, Written
+from bot.ops.idempotent import Checked, Write, Written
 from bot.ops.outcomes import Created, CreateOutcome, Repeat
 from bot.permissions import Permission
 from bot.refs import bot_ref
@@ -92,11 +92,14 @@ async def claim_create(s: Services, actor: Actor, form_key: str) -> Repeat | Non
     return await s.writes.claim(create_key(form_key))
 
 
-async def create(s: Services, actor: Actor, form: CreateForm) -> CreateOutcome:
-    """Make the booking of a claimed form, keep its notes, and read it back."""
+async def create(
+    s: Services, actor: Actor, form: CreateForm, *, checking: Checked | None = None
+) -> CreateOutcome:
+    """Make the booking of a claimed form, keep its notes, and read it back. `checking` is
+    awaited when Bookeo's answer was lost and the bot looks again."""
     await s.access.require(actor, Permission.CREATE)
     async with s.access.audited(actor, "create") as audit:
-        result = await s.writes.run(_write(s, form.key, form))
+        result = await s.writes.run(_write(s, form.key, form), checking=checking)
         if not isinstance(result, Written):
             audit.failure = result.error
             return result

@@ -14,7 +14,7 @@ from bot.ops.actor import Actor
 from bot.ops.bookings._services import Services
 from bot.ops.bookings.reads import reread
 from bot.ops.forms import PaymentForm
-from bot.ops.idempotent import Write, Written
+from bot.ops.idempotent import Checked, Write, Written
 from bot.ops.outcomes import PaymentOutcome, Recorded
 from bot.permissions import Permission
 from bot.wording import amount, method_label
@@ -60,7 +60,9 @@ def _write(s: Services, form: PaymentForm) -> Write[str]:
     )
 
 
-async def record_payment(s: Services, actor: Actor, form: PaymentForm) -> PaymentOutcome:
+async def record_payment(
+    s: Services, actor: Actor, form: PaymentForm, *, checking: Checked | None = None
+) -> PaymentOutcome:
     """Record the payment unless this form already did (or may have: then say so)."""
     kind = "refund" if form.is_refund else "payment"
     permission = Permission.REFUND if form.is_refund else Permission.PAY
@@ -76,7 +78,7 @@ async def record_payment(s: Services, actor: Actor, form: PaymentForm) -> Paymen
     shown = amount(abs(payment.amount.amount), payment.amount.currency)
     method = method_label(payment.payment_method, payment.payment_method_other)
     async with s.access.audited(actor, kind, form.booking_number) as audit:
-        result = await s.writes.run(write)
+        result = await s.writes.run(write, checking=checking)
         if not isinstance(result, Written):
             audit.failure = result.error
             return result

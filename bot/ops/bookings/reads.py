@@ -46,7 +46,10 @@ async def load_slots(
     booking: Booking | None = None,
 ) -> list[SlotChoice]:
     """Times on `day` that can take a booking (for an edit: also the booking's own time)."""
-    start, end = day_window(day, 1, s.tz)
+    try:
+        start, end = day_window(day, 1, s.tz)
+    except OverflowError:  # a hand-made date at the end of the calendar (9999-12-31)
+        return []
     now = s.clock.now()
     if end <= now:
         return []
@@ -99,6 +102,8 @@ async def first_day_with_times(
 ) -> DayTimes:
     """The first of the next days that has a free time (`day`, with none, if none has)."""
     for offset in range(look_ahead):
+        if day > date.max - timedelta(days=offset):
+            break  # the calendar ends
         later = day + timedelta(days=offset)
         slots = await load_slots(s, product, later, people)
         if slots:

@@ -108,7 +108,13 @@ def field(view: dict[str, Any], block_id: str) -> Any:
         return element.get("selected_date")
     if kind == "datetimepicker":
         return element.get("selected_date_time")
-    return element.get("value")
+    return without_nul(element.get("value"))
+
+
+def without_nul(value: Any) -> Any:
+    """Typed text without NUL characters: PostgreSQL refuses them in text columns, so a
+    reason or note holding one would lose its audit row or note after Bookeo took it."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 async def card_options(

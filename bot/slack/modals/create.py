@@ -28,7 +28,7 @@ from bot.slack.views.booking_form import FormState, create_view, product_options
 from bot.slack.views.cards import CardOptions
 from bot.slack.views.modals import ModalMeta, message_view
 from bot.slack.views.outcomes import CREATE_TITLE as TITLE
-from bot.slack.views.outcomes import create_repeat_ack, create_result
+from bot.slack.views.outcomes import STILL_CHECKING, create_repeat_ack, create_result
 
 OPTIONS_BUDGET = 2.0  # seconds: Slack waits 3 s for an options load
 SLOW_SEARCH = [
@@ -161,7 +161,11 @@ async def on_create_submit(
 async def _create(
     form: CreateForm, *, view_id: str, client: AsyncWebClient, deps: Deps, actor: Actor
 ) -> None:
-    outcome = await deps.bookings.create(actor, form)
+    async def checking() -> None:
+        text = STILL_CHECKING.format(what="booking")
+        await OpenModal(client, view_id, None).show(message_view(TITLE, text))
+
+    outcome = await deps.bookings.create(actor, form, checking=checking)
     # Only a booking made has a card to show (and only then is the catalog asked).
     made = isinstance(outcome, Created)
     options = await card_options(deps, actor, in_channel=False) if made else CardOptions(deps.tz)

@@ -39,7 +39,7 @@ from bot.slack.views.modals import (
     payment_confirm_view,
 )
 from bot.slack.views.outcomes import PAY_TITLE as TITLE
-from bot.slack.views.outcomes import payment_line, payment_result
+from bot.slack.views.outcomes import STILL_CHECKING, payment_line, payment_result
 
 
 async def open_payment(
@@ -266,7 +266,12 @@ async def _record(
     form = PaymentForm(
         key=meta.key or secrets.token_hex(16), booking_number=meta.booking, payment=payment
     )
-    outcome = await deps.bookings.record_payment(actor, form)
+
+    async def checking() -> None:
+        text = STILL_CHECKING.format(what="payment")
+        await OpenModal(client, view_id, None).show(message_view(TITLE, text))
+
+    outcome = await deps.bookings.record_payment(actor, form, checking=checking)
     if isinstance(outcome, Recorded):
         line = payment_line(outcome, actor.user_id)
         await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)

@@ -13,6 +13,7 @@ from bot.ops.outcomes import (
     AlreadyDone,
     Canceled,
     CancelOutcome,
+    Checking,
     Created,
     CreateOutcome,
     Edited,
@@ -54,6 +55,11 @@ STILL_UNKNOWN = (
     ":warning: An earlier try may have recorded this payment, and Bookeo cannot say yet. "
     "Check `/bookeo payments {booking}` before trying again."
 )
+STILL_CHECKING = (
+    ":hourglass_flowing_sand: Bookeo has not answered yet, and the first try may still go "
+    "through: the bot is still checking whether the {what} was made. "
+    "Submit this form again in a minute to see what became of it."
+)
 PAID_ONCE = "This payment was already submitted; it is recorded once."
 
 
@@ -68,6 +74,9 @@ def create_repeat_ack(repeat: Repeat) -> dict[str, Any]:
                 "response_action": "errors",
                 "errors": {Block.PRODUCT: "Already creating this booking…"},
             }
+        case Checking():
+            text = STILL_CHECKING.format(what="booking")
+            return {"response_action": "update", "view": message_view(CREATE_TITLE, text)}
         case _:
             return {
                 "response_action": "update",
@@ -100,6 +109,8 @@ def payment_result(outcome: PaymentOutcome, booking_number: str, options: CardOp
             return message_view(PAY_TITLE, PAID_ONCE)
         case Unsettled():
             return message_view(PAY_TITLE, STILL_UNKNOWN.format(booking=booking_number))
+        case Checking():
+            return message_view(PAY_TITLE, STILL_CHECKING.format(what="payment"))
         case NotMade():
             return message_view(PAY_TITLE, NOT_RECORDED)
         case Unknown(error=error) | Failed(error=error):
