@@ -323,3 +323,73 @@ async def test_a_subscription_denial_is_audited_as_manage_channels(
     assert "You need the *admin* role to manage channels" in denied["text"]
     audit = await bot.store.audit_log()
     assert [(a.action, a.outcome) for a in audit] == [("manage_channels", "denied")]
+
+
+# -- issue 13/14: subscribing twice, roles that tell the truth ------------------------------
+
+
+async def test_subscribing_twice_to_the_same_thing_says_so(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    [first] = await run(bot, fake_slack, "subscribe created,canceled", user=ADMIN, token="s1")
+    assert "Subscribed" in first["text"]
+    [again] = await run(bot, fake_slack, "subscribe canceled,created", user=ADMIN, token="s2")
+    [sub] = await bot.store.relay.subscriptions()
+    assert f"already subscribed to that (#{sub.id})" in again["text"]
+    # A replayed request (same text) is the same: still one subscription, announced once.
+    await run(bot, fake_slack, "subscribe created,canceled", user=ADMIN, token="s3")
+    assert len(await bot.store.relay.subscriptions()) == 1
+    announced = [c for c in fake_slack.of("chat.postMessage") if "subscribed" in c["text"]]
+    assert len(announced) == 1
+    [other] = await run(bot, fake_slack, "subscribe canceled", user=ADMIN, token="s4")
+    assert "Subscribed" in other["text"]  # a different one is a new subscription
+    assert len(await bot.store.relay.subscriptions()) == 2
+
+
+async def test_a_bot_admins_user_is_not_told_they_are_now_a_viewer(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    [reply] = await run(bot, fake_slack, f"role <@{ADMIN}|me> viewer", user=ADMIN, token="me")
+    assert "now *viewer*" not in reply["text"]
+    assert "BOT_ADMINS" in reply["text"] and "stay admin" in reply["text"]
+    [listing] = await run(bot, fake_slack, "roles", user=ADMIN, token="list")
+    assert f"<@{ADMIN}> — admin (BOT_ADMINS)" in texts(listing)
+    assert "viewer" not in texts(listing).split("Everyone else")[0]
+    assert await bot.store.role_of("T1", ADMIN) is None
+    assert (await bot.deps.access.actor("T1", ADMIN)).role.value == "admin"
+
+
+async def test_roles_lists_a_bot_admin_as_admin_whatever_was_stored(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    from bot.permissions import Role
+    from tests.fakes.slack_requests import TEAM
+
+    now = datetime.now().astimezone()
+    await bot.store.set_role(TEAM, ADMIN, Role.VIEWER, granted_by=ADMIN, at=now)  # as before
+    [listing] = await run(bot, fake_slack, "roles", user=VIEWER, token="list")
+    assert f"<@{ADMIN}> — admin (BOT_ADMINS)" in texts(listing)
+    assert f"<@{ADMIN}> — viewer" not in texts(listing)
+
+
+async def test_the_last_admin_is_warned_before_demoting_themself(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    from bot.ops.access import Access
+    from bot.ops.roles import RoleOps
+    from bot.permissions import Role
+    from tests.fakes.slack_requests import TEAM
+
+    now = datetime.now().astimezone()
+    await bot.store.set_role(TEAM, "U0BOSS", Role.ADMIN, granted_by=ADMIN, at=now)
+    access = Access(bot.store, bot.deps.access.clock, admins=())  # no BOT_ADMINS
+    roles = RoleOps(bot.store, access, bot.deps.access.clock)
+    boss = await access.actor(TEAM, "U0BOSS")
+    from bot.ops import UserFacingError
+
+    with pytest.raises(UserFacingError, match="You are the last admin") as warned:
+        await roles.set(boss, "U0BOSS", Role.VIEWER)
+    assert "/bookeo role @you viewer confirm" in warned.value.message
+    assert await bot.store.role_of(TEAM, "U0BOSS") is Role.ADMIN
+    await roles.set(boss, "U0BOSS", Role.VIEWER, confirmed=True)
+    assert await bot.store.role_of(TEAM, "U0BOSS") is Role.VIEWER

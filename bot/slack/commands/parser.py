@@ -137,6 +137,7 @@ class CustomerLookup(Request):
 class SetRole(Request):
     user_id: str
     role: Role
+    confirmed: bool = False  # `confirm`: the last admin demoting themself means it
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,9 @@ def parse_customer(_name: str, rest: list[str]) -> CustomerLookup:
 
 
 def parse_role(_name: str, rest: list[str]) -> SetRole:
+    confirmed = len(rest) == 3 and rest[2].lower() == "confirm"
+    if confirmed:
+        rest = rest[:2]
     if len(rest) != 2:
         raise UsageError("Name one person and one role.")
     mention = _MENTION.match(rest[0])
@@ -308,7 +312,7 @@ def parse_role(_name: str, rest: list[str]) -> SetRole:
         raise UsageError(
             f"`{clip_word(rest[1])}` is not a role: viewer, staff, cashier or admin."
         ) from None
-    return SetRole(user_id=mention.group(1), role=role)
+    return SetRole(user_id=mention.group(1), role=role, confirmed=confirmed)
 
 
 def parse_help(_name: str, _rest: list[str]) -> Help:

@@ -201,7 +201,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "role",
-        "role @user viewer|staff|cashier|admin",
+        "role @user viewer|staff|cashier|admin [confirm]",
         "set someone's role (admins)",
         "/bookeo role @sam cashier",
         parse_role,

@@ -237,11 +237,10 @@ def help_blocks(role: Role, subcommands: Sequence[Described]) -> list[Block]:
 def roles_blocks(
     assigned: list[tuple[str, Role]], bootstrap_admins: tuple[str, ...]
 ) -> list[Block]:
-    lines = [f"• <@{user}> — {role.value}" for user, role in assigned]
+    # A BOT_ADMINS user is admin whatever was granted them: say what is true.
+    lines = [f"• <@{user}> — admin (BOT_ADMINS)" for user in bootstrap_admins]
     lines += [
-        f"• <@{user}> — admin (BOT_ADMINS)"
-        for user in bootstrap_admins
-        if user not in {u for u, _ in assigned}
+        f"• <@{user}> — {role.value}" for user, role in assigned if user not in bootstrap_admins
     ]
     text = "\n".join(lines) if lines else "No roles granted yet."
     return [
