@@ -11,6 +11,8 @@ from enum import StrEnum
 from importlib.util import find_spec
 from typing import Annotated, Any, Literal
 
+import phonenumbers
+from babel.core import get_global
 from pydantic import (
     AnyHttpUrl,
     Field,
@@ -80,6 +82,12 @@ class Settings(BaseSettings):
     business_timezone: str = Field(
         default="UTC", description="IANA zone of the Bookeo account: today, digests, reminders"
     )
+    region: str | None = Field(
+        default=None,
+        description="two-letter country (ISO 3166) in which local phone numbers are read, "
+        "so 0400 123 456 finds +61 400 123 456; unset: BUSINESS_TIMEZONE's country where "
+        "the zone has one (Australia/Sydney: AU), else US",
+    )
     public_url: AnyHttpUrl | None = Field(
         default=None,
         description="the bot's public https base URL (webhooks are registered "
@@ -128,6 +136,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{value!r} is not an IANA time zone name (e.g. Europe/London)"
             ) from None
+        return value
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _known_region(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str):
+            if value.strip().upper() not in phonenumbers.SUPPORTED_REGIONS:
+                raise ValueError(f"{value!r} is not a two-letter country code (like AU or GB)")
+            return value.strip().upper()
         return value
 
     @field_validator("bot_admins", mode="before")
@@ -188,6 +207,14 @@ class Settings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def phone_region(self) -> str:
+        """REGION, or the country of BUSINESS_TIMEZONE (CLDR's zone territories), or US."""
+        if self.region is not None:
+            return self.region
+        territory = get_global("zone_territories").get(self.business_timezone)
+        return territory if territory and territory != "ZZ" else "US"
 
     @property
     def timezone(self) -> zoneinfo.ZoneInfo:
