@@ -393,3 +393,151 @@ async def test_the_last_admin_is_warned_before_demoting_themself(
     assert await bot.store.role_of(TEAM, "U0BOSS") is Role.ADMIN
     await roles.set(boss, "U0BOSS", Role.VIEWER, confirmed=True)
     assert await bot.store.role_of(TEAM, "U0BOSS") is Role.VIEWER
+
+
+# -- issue 13: finding things ----------------------------------------------------------------
+
+
+def _busiest_customer(sandbox: Sandbox) -> str:
+    from collections import Counter
+
+    today = datetime.now(sandbox.tz).date()
+    window = (today - timedelta(days=30), today + timedelta(days=365))
+    counts = Counter(
+        b.customer_id
+        for b in sandbox.state.bookings.values()
+        if window[0] <= b.start.astimezone(sandbox.tz).date() <= window[1]
+    )
+    customer_id, count = counts.most_common(1)[0]
+    assert count > 10  # more than one page
+    return customer_id
+
+
+def _numbers_shown(payload: dict) -> list[str]:
+    import re
+
+    return re.findall(r'"value": "(\d+)"', texts(payload))
+
+
+async def test_find_shows_this_mornings_booking_first_and_the_rest_on_show_more(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    from tests.fakes.slack_requests import block_action
+
+    customer_id = _busiest_customer(sandbox)
+    customer = sandbox.state.customers[customer_id]
+    theirs = [b for b in sandbox.state.bookings.values() if b.customer_id == customer_id]
+    now = datetime.now(sandbox.tz)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    morning = max(midnight, now - timedelta(hours=1))  # earlier today: already started
+    latest = max(theirs, key=lambda b: b.start)  # the old order put it last of all
+    latest.start, latest.end = morning, morning + timedelta(hours=1)
+
+    [first] = await run(bot, fake_slack, f"find {customer.email}", token="page1")
+    shown = _numbers_shown(first)
+    assert latest.number in shown[:3]  # today's come first
+    assert len(shown) == 10
+    more = len(theirs) - 10
+    assert f"{len(theirs)} bookings match" in texts(first)
+    assert f"{more} more booking" in texts(first)
+    button = next(
+        e
+        for b in first["blocks"]
+        if (e := b.get("accessory")) and e.get("action_id") == "bookings_show_more"
+    )
+    body = block_action(
+        "bookings_show_more",
+        button["value"],
+        user=STAFF,
+        response_url=fake_slack.response_url("page1"),
+    )
+    assert (await post(bot, body)).status_code == 200
+    [second] = (await fake_slack.wait_for("respond:page1", 2))[1:]
+    assert second["replace_original"] is True
+    rest = _numbers_shown(second)
+    assert sorted(shown + rest) == sorted(b.number for b in theirs)
+    assert "bookings_show_more" not in texts(second)  # nothing more after the last page
+
+
+async def test_customer_lists_the_booking_asked_about_and_says_how_many_more(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer_id = _busiest_customer(sandbox)
+    theirs = sorted(
+        (b for b in sandbox.state.bookings.values() if b.customer_id == customer_id),
+        key=lambda b: b.start,
+    )
+    asked = theirs[-1]  # the furthest ahead: the old list of 10 left it out
+    [reply] = await run(bot, fake_slack, f"customer {asked.number}", token="cust")
+    shown = _numbers_shown(reply)
+    assert shown[0] == asked.number
+    assert f"{len(theirs) - 10} more booking" in texts(reply)
+    assert "bookings_show_more" in texts(reply)
+
+
+async def test_find_a_local_phone_number_in_the_business_region(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer_id = _busiest_customer(sandbox)
+    sandbox.state.customers[customer_id].phone = "+61 400 123 456"
+    await bot.indexer.refresh()
+    numbers = {b.number for b in sandbox.state.bookings.values() if b.customer_id == customer_id}
+    for typed in ("0400 123 456", "0400123456", "+61 400 123 456", "61 400 123 456"):
+        [reply] = await run(bot, fake_slack, f"find {typed}", token=typed)
+        assert set(_numbers_shown(reply)) <= numbers and _numbers_shown(reply), typed
+    [other] = await run(bot, fake_slack, "find 0499 123 456", token="other")
+    assert "No booking matches" in other["text"]
+
+
+async def test_a_name_matches_without_accents_or_case(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer_id = _busiest_customer(sandbox)
+    customer = sandbox.state.customers[customer_id]
+    customer.first_name, customer.last_name = "Zoë", "Brown-Ñandú"
+    await bot.indexer.refresh()
+    numbers = {b.number for b in sandbox.state.bookings.values() if b.customer_id == customer_id}
+    for typed in ("zoe", "ZOE brown", "nandu"):
+        [reply] = await run(bot, fake_slack, f"find {typed}", token=typed)
+        assert set(_numbers_shown(reply)) & numbers, typed
+
+
+async def test_typos_suggest_the_subcommand_and_text_arrives_as_slack_sends_it(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    tody = await post(
+        bot, slash_command("tody", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Did you mean `/bookeo today`?" in tody.text
+    cancle = await post(
+        bot, slash_command("cancle 1001", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Did you mean `/bookeo cancel 1001`?" in cancle.text
+    amp = await post(
+        bot,
+        slash_command("find smith &amp; jones", user=STAFF, response_url=fake_slack.response_url()),
+    )
+    assert "Looking up smith &amp; jones" in amp.text and "&amp;amp;" not in amp.text
+    usage = await post(
+        bot, slash_command("find", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Usage: `/bookeo find ‹booking number | name | email | phone›`" in usage.json()["text"]
+    big = await post(
+        bot,
+        slash_command(
+            "unsubscribe 99999999999999999999", user=ADMIN, response_url=fake_slack.response_url()
+        ),
+    )
+    assert "There is no subscription #" in big.text
+    for text in (f"role <@U{'A' * 40}> staff", f"oncall <!subteam^S{'A' * 70}|@team>"):
+        long = await post(
+            bot, slash_command(text, user=ADMIN, response_url=fake_slack.response_url())
+        )
+        assert "Mention" in long.text and "Usage:" in long.text, text
+
+
+async def test_help_text_survives_slacks_parser(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    [reply] = await run(bot, fake_slack, "help", token="help")
+    shown = "".join(b["text"]["text"] for b in reply["blocks"] if b.get("text"))
+    assert "<" not in shown and "&" not in shown  # no link, no entity: it reads as written
+    assert "find ‹booking number | name | email | phone›" in shown
