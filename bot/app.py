@@ -309,7 +309,7 @@ def _deps(
     """What listeners get: the operations (which alone reach the store and Bookeo), and the
     pure parts they render with."""
     bookeo = backend.client
-    lookup = Lookup(bookeo, store, indexer, clock)
+    lookup = Lookup(bookeo, store, indexer, clock, region=settings.phone_region)
     access = Access(store, clock, settings.bot_admins)
     return Deps(
         catalog=catalog,

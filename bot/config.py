@@ -12,6 +12,8 @@ from importlib.util import find_spec
 from typing import Annotated, Any, Literal
 
 import babel
+import phonenumbers
+from babel.core import get_global
 from pydantic import (
     AnyHttpUrl,
     Field,
@@ -89,6 +91,12 @@ class Settings(BaseSettings):
         "read and shown in the modals; unset: the usual locale of BUSINESS_TIMEZONE's country "
         "(Australia/Sydney → en_AU, Europe/Berlin → de_DE; UTC → en_US)",
     )
+    region: str | None = Field(
+        default=None,
+        description="two-letter country (ISO 3166) in which local phone numbers are read, "
+        "so 0400 123 456 finds +61 400 123 456; unset: BUSINESS_TIMEZONE's country where "
+        "the zone has one (Australia/Sydney: AU), else US",
+    )
     public_url: AnyHttpUrl | None = Field(
         default=None,
         description="the bot's public https base URL (webhooks are registered "
@@ -149,6 +157,17 @@ class Settings(BaseSettings):
             return str(babel.Locale.parse(value.replace("-", "_")))
         except (babel.UnknownLocaleError, ValueError):
             raise ValueError(f"{value!r} is not a locale Babel knows (e.g. en_AU, de_DE)") from None
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _known_region(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str):
+            if value.strip().upper() not in phonenumbers.SUPPORTED_REGIONS:
+                raise ValueError(f"{value!r} is not a two-letter country code (like AU or GB)")
+            return value.strip().upper()
+        return value
 
     @field_validator("bot_admins", mode="before")
     @classmethod
@@ -213,6 +232,14 @@ class Settings(BaseSettings):
     def business_locale(self) -> str:
         """LOCALE, or the usual locale of the business's time zone's country."""
         return self.locale or locale_for_zone(self.business_timezone)
+
+    @property
+    def phone_region(self) -> str:
+        """REGION, or the country of BUSINESS_TIMEZONE (CLDR's zone territories), or US."""
+        if self.region is not None:
+            return self.region
+        territory = get_global("zone_territories").get(self.business_timezone)
+        return territory if territory and territory != "ZZ" else "US"
 
     @property
     def timezone(self) -> zoneinfo.ZoneInfo:

@@ -18,6 +18,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.ops.access import Access
 from bot.ops.actor import Actor
+from bot.ops.errors import UserFacingError
 from bot.ops.oncall import OnCallOps
 from bot.ops.products import product_named
 from bot.ops.roles import RoleOps
@@ -36,6 +37,29 @@ class SubscriptionForm:
     quiet: str | None = None
     broadcast: bool = True
     urgent_hours: int | None = None  # None: the default; 0: never
+
+
+class AlreadySubscribed(UserFacingError):
+    """The channel already has a subscription to exactly this: nothing was written (a second
+    click, or a replayed request, must not make a second one)."""
+
+    def __init__(self, existing: Subscription) -> None:
+        super().__init__(
+            f":information_source: This channel is already subscribed to that (#{existing.id}); "
+            "nothing changed. See `/bookeo subscriptions`."
+        )
+        self.existing = existing
+
+
+def _same(sub: Subscription, form: SubscriptionForm, product_id: str | None) -> bool:
+    return (
+        sub.kinds == form.kinds
+        and sub.product_id == product_id
+        and sub.within_hours == form.within_hours
+        and sub.quiet == form.quiet
+        and sub.broadcast == form.broadcast
+        and sub.urgent_hours == form.urgent_hours
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,10 @@ class ChannelOps:
         await self._access.require(actor, Permission.MANAGE_CHANNELS)
         product = await product_named(self._catalog, form.product)
         relay = self._store.relay
+        product_id = product.product_id if product else None
+        for existing in await relay.subscriptions(team_id=actor.team_id, channel_id=channel_id):
+            if _same(existing, form, product_id):
+                raise AlreadySubscribed(existing)
         async with self._access.audited(actor, "subscribe") as audit:
             sub = await relay.subscribe(
                 team_id=actor.team_id,
@@ -93,7 +121,7 @@ class ChannelOps:
                 created_by=actor.user_id,
                 at=self._clock.now(),
                 kinds=form.kinds,
-                product_id=product.product_id if product else None,
+                product_id=product_id,
                 product_name=product.name if product else None,
                 within_hours=form.within_hours,
                 quiet=form.quiet,

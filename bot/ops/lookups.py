@@ -14,7 +14,7 @@ from bot.bookeo import BookeoClient, BookeoError
 from bot.bookeo.models import Booking, Customer, Payment, Product
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.lookup import FindResult, Lookup
+from bot.lookup import MAX_RESULTS, FindResult, Lookup
 from bot.ops.access import Access
 from bot.ops.actor import Actor
 from bot.ops.products import product_named
@@ -45,7 +45,13 @@ class Payments:
 @dataclass(frozen=True)
 class CustomerBookings:
     customer: Customer
-    bookings: list[Booking]  # upcoming first, then the recent past
+    bookings: list[Booking]  # this page: the booking asked about, today's, then nearest now
+    total: int = 0  # their bookings from 30 days ago to a year ahead
+    offset: int = 0
+
+    @property
+    def more(self) -> int:
+        return max(self.total - self.offset - len(self.bookings), 0)
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,11 @@ class Lookups:
     def today(self) -> date:
         return self._clock.now().astimezone(self._tz).date()
 
-    async def find(self, actor: Actor, query: str) -> FindResult:
-        """Bookings matching a booking number, an email, a phone number or a name."""
+    async def find(self, actor: Actor, query: str, *, offset: int = 0) -> FindResult:
+        """Bookings matching a booking number, an email, a phone number or a name: a page
+        of them from `offset`, today's first."""
         await self._access.require(actor, Permission.LOOKUP)
-        return await self._lookup.find(query, today=self.today())
+        return await self._lookup.find(query, today=self.today(), tz=self._tz, offset=offset)
 
     async def booking(self, actor: Actor, booking_number: str) -> Booking:
         """One booking, with its customer."""
@@ -101,9 +108,11 @@ class Lookups:
         payments = await self._bookeo.bookings.payments(booking_number).to_list()
         return Payments(booking, payments)
 
-    async def customer(self, actor: Actor, query: str) -> CustomerBookings | None:
-        """The customer of a booking number, or the one with an email address (None: nobody
-        has it)."""
+    async def customer(
+        self, actor: Actor, query: str, *, offset: int = 0
+    ) -> CustomerBookings | None:
+        """The customer of a booking number (that booking first), or the one with an email
+        address (None: nobody has it), and a page of their bookings from `offset`."""
         await self._access.require(actor, Permission.LOOKUP)
         if "@" in query:
             pager = self._bookeo.customers.search(query, field="emailAddress")
@@ -113,8 +122,11 @@ class Lookups:
             customer = matches[0]
         else:
             customer = await self._bookeo.bookings.customer(query)
-        bookings = await self._lookup.bookings_of(customer, today=self.today())
-        return CustomerBookings(customer, bookings)
+        bookings = await self._lookup.bookings_of(customer, today=self.today(), tz=self._tz)
+        asked = [b for b in bookings if b.booking_number == query]
+        bookings = asked + [b for b in bookings if b.booking_number != query]
+        page = bookings[offset : offset + MAX_RESULTS]
+        return CustomerBookings(customer, page, total=len(bookings), offset=offset)
 
     async def home(self, actor: Actor) -> HomeDays:
         await self._access.require(actor, Permission.LOOKUP)

@@ -113,6 +113,7 @@ def register(app: AsyncApp, deps: Deps) -> Registered:
 
     look = Permission.LOOKUP
     bind.action(Action.SHOW, actions.on_show, permission=look)
+    bind.action(Action.MORE, actions.on_more, permission=look)
     bind.action(Action.CUSTOMER, actions.on_customer, permission=look)
     bind.action(Action.SHARE, actions.on_share, permission=look)
     # Modal openers: the modal checks the role once open (the trigger_id cannot wait).

@@ -1,4 +1,5 @@
-"""Buttons on cards and lists: show, edit, cancel, pay, customer, share, open in Bookeo.
+"""Buttons on cards and lists: show, show more, edit, cancel, pay, customer, share, open in
+Bookeo.
 
 Each acknowledges at once and does its work after the ack (`after_ack`).
 """
@@ -17,12 +18,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ops import Actor, UserFacingError
 from bot.permissions import Permission
 from bot.slack.commands.handlers import respond_card
+from bot.slack.commands.lookups import customer_page, find_page, read_more
 from bot.slack.deps import Deps
 from bot.slack.modals import open_for_booking
-from bot.slack.modals.common import booking_card_options, meta_from_action
+from bot.slack.modals.common import booking_card_options, course_ids, meta_from_action
 from bot.slack.runner import after_ack
+from bot.slack.text import escape
 from bot.slack.views.cards import booking_card, card_text
-from bot.slack.views.lists import customer_view
 
 Listener = Callable[..., Awaitable[None]]
 log = logging.getLogger(__name__)
@@ -69,15 +71,43 @@ async def _customer(booking_number: str, respond: AsyncRespond, deps: Deps, acto
     found = await deps.lookups.customer(actor, booking_number)
     if found is None:  # a booking always has its customer; an email may match nobody
         raise UserFacingError(":mag: Bookeo has no customer for that booking.")
-    blocks = customer_view(
-        found.customer, found.bookings, tz=deps.tz, show_contacts=actor.may(Permission.SEE_CONTACTS)
-    )
+    blocks = customer_page(found, booking_number, deps, actor, await course_ids(deps))
     await respond(
         replace_original=False,
         response_type="ephemeral",
         text=found.customer.full_name,
         blocks=[b.to_dict() for b in blocks],
     )
+
+
+async def on_more(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    actor: Actor,
+) -> None:
+    """Show more: the next page of a pick-list, in place of the page shown."""
+    await ack()
+    after_ack(deps, client, body, _more(_value(body), respond, deps, actor), name="more")
+
+
+async def _more(value: str, respond: AsyncRespond, deps: Deps, actor: Actor) -> None:
+    wanted = read_more(value)
+    if wanted is None:
+        raise UserFacingError("That list is out of date: run the search again.")
+    kind, query, offset = wanted
+    courses = await course_ids(deps)
+    if kind == "find":
+        result = await deps.lookups.find(actor, query, offset=offset)
+        text, blocks = find_page(result, query, deps, courses)
+    else:
+        found = await deps.lookups.customer(actor, query, offset=offset)
+        if found is None:
+            raise UserFacingError(f":mag: No customer has the email {escape(query)}.")
+        text, blocks = found.customer.full_name, customer_page(found, query, deps, actor, courses)
+    await respond(replace_original=True, text=text, blocks=[b.to_dict() for b in blocks])
 
 
 async def on_share(

@@ -13,6 +13,7 @@ class Action(StrEnum):
     """action_id of buttons and selects."""
 
     SHOW = "booking_show"
+    MORE = "bookings_show_more"  # the next page of a pick-list (find, customer)
     EDIT = "booking_edit"
     CANCEL = "booking_cancel"
     PAY = "booking_pay"

@@ -63,7 +63,7 @@ def test_look_up_cancel_in_a_form_and_watch_the_back_office(tmp_path) -> None:
         tmp_path,
     )
     assert "on the Bookeo SANDBOX" in out
-    assert "/bookeo find <booking number" in out  # help
+    assert "/bookeo find ‹booking number" in out  # help
     assert f"Booking {number} ·" in out and "[2] Cancel" in out
     assert "I don't know frobnicate" in out
     assert "Reason (optional):" in out and f"Booking {number} is canceled" in out

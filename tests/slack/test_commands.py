@@ -323,3 +323,221 @@ async def test_a_subscription_denial_is_audited_as_manage_channels(
     assert "You need the *admin* role to manage channels" in denied["text"]
     audit = await bot.store.audit_log()
     assert [(a.action, a.outcome) for a in audit] == [("manage_channels", "denied")]
+
+
+# -- issue 13/14: subscribing twice, roles that tell the truth ------------------------------
+
+
+async def test_subscribing_twice_to_the_same_thing_says_so(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    [first] = await run(bot, fake_slack, "subscribe created,canceled", user=ADMIN, token="s1")
+    assert "Subscribed" in first["text"]
+    [again] = await run(bot, fake_slack, "subscribe canceled,created", user=ADMIN, token="s2")
+    [sub] = await bot.store.relay.subscriptions()
+    assert f"already subscribed to that (#{sub.id})" in again["text"]
+    # A replayed request (same text) is the same: still one subscription, announced once.
+    await run(bot, fake_slack, "subscribe created,canceled", user=ADMIN, token="s3")
+    assert len(await bot.store.relay.subscriptions()) == 1
+    announced = [c for c in fake_slack.of("chat.postMessage") if "subscribed" in c["text"]]
+    assert len(announced) == 1
+    [other] = await run(bot, fake_slack, "subscribe canceled", user=ADMIN, token="s4")
+    assert "Subscribed" in other["text"]  # a different one is a new subscription
+    assert len(await bot.store.relay.subscriptions()) == 2
+
+
+async def test_a_bot_admins_user_is_not_told_they_are_now_a_viewer(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    [reply] = await run(bot, fake_slack, f"role <@{ADMIN}|me> viewer", user=ADMIN, token="me")
+    assert "now *viewer*" not in reply["text"]
+    assert "BOT_ADMINS" in reply["text"] and "stay admin" in reply["text"]
+    [listing] = await run(bot, fake_slack, "roles", user=ADMIN, token="list")
+    assert f"<@{ADMIN}> — admin (BOT_ADMINS)" in texts(listing)
+    assert "viewer" not in texts(listing).split("Everyone else")[0]
+    assert await bot.store.role_of("T1", ADMIN) is None
+    assert (await bot.deps.access.actor("T1", ADMIN)).role.value == "admin"
+
+
+async def test_roles_lists_a_bot_admin_as_admin_whatever_was_stored(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    from bot.permissions import Role
+    from tests.fakes.slack_requests import TEAM
+
+    now = datetime.now().astimezone()
+    await bot.store.set_role(TEAM, ADMIN, Role.VIEWER, granted_by=ADMIN, at=now)  # as before
+    [listing] = await run(bot, fake_slack, "roles", user=VIEWER, token="list")
+    assert f"<@{ADMIN}> — admin (BOT_ADMINS)" in texts(listing)
+    assert f"<@{ADMIN}> — viewer" not in texts(listing)
+
+
+async def test_the_last_admin_is_warned_before_demoting_themself(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    from bot.ops.access import Access
+    from bot.ops.roles import RoleOps
+    from bot.permissions import Role
+    from tests.fakes.slack_requests import TEAM
+
+    now = datetime.now().astimezone()
+    await bot.store.set_role(TEAM, "U0BOSS", Role.ADMIN, granted_by=ADMIN, at=now)
+    access = Access(bot.store, bot.deps.access.clock, admins=())  # no BOT_ADMINS
+    roles = RoleOps(bot.store, access, bot.deps.access.clock)
+    boss = await access.actor(TEAM, "U0BOSS")
+    from bot.ops import UserFacingError
+
+    with pytest.raises(UserFacingError, match="You are the last admin") as warned:
+        await roles.set(boss, "U0BOSS", Role.VIEWER)
+    assert "/bookeo role @you viewer confirm" in warned.value.message
+    assert await bot.store.role_of(TEAM, "U0BOSS") is Role.ADMIN
+    await roles.set(boss, "U0BOSS", Role.VIEWER, confirmed=True)
+    assert await bot.store.role_of(TEAM, "U0BOSS") is Role.VIEWER
+
+
+# -- issue 13: finding things ----------------------------------------------------------------
+
+
+def _busiest_customer(sandbox: Sandbox) -> str:
+    from collections import Counter
+
+    today = datetime.now(sandbox.tz).date()
+    window = (today - timedelta(days=30), today + timedelta(days=365))
+    counts = Counter(
+        b.customer_id
+        for b in sandbox.state.bookings.values()
+        if window[0] <= b.start.astimezone(sandbox.tz).date() <= window[1]
+    )
+    customer_id, count = counts.most_common(1)[0]
+    assert count > 10  # more than one page
+    return customer_id
+
+
+def _numbers_shown(payload: dict) -> list[str]:
+    import re
+
+    return re.findall(r'"value": "(\d+)"', texts(payload))
+
+
+async def test_find_shows_this_mornings_booking_first_and_the_rest_on_show_more(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    from tests.fakes.slack_requests import block_action
+
+    customer_id = _busiest_customer(sandbox)
+    customer = sandbox.state.customers[customer_id]
+    theirs = [b for b in sandbox.state.bookings.values() if b.customer_id == customer_id]
+    now = datetime.now(sandbox.tz)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    morning = max(midnight, now - timedelta(hours=1))  # earlier today: already started
+    latest = max(theirs, key=lambda b: b.start)  # the old order put it last of all
+    latest.start, latest.end = morning, morning + timedelta(hours=1)
+
+    [first] = await run(bot, fake_slack, f"find {customer.email}", token="page1")
+    shown = _numbers_shown(first)
+    assert latest.number in shown[:3]  # today's come first
+    assert len(shown) == 10
+    more = len(theirs) - 10
+    assert f"{len(theirs)} bookings match" in texts(first)
+    assert f"{more} more booking" in texts(first)
+    button = next(
+        e
+        for b in first["blocks"]
+        if (e := b.get("accessory")) and e.get("action_id") == "bookings_show_more"
+    )
+    body = block_action(
+        "bookings_show_more",
+        button["value"],
+        user=STAFF,
+        response_url=fake_slack.response_url("page1"),
+    )
+    assert (await post(bot, body)).status_code == 200
+    [second] = (await fake_slack.wait_for("respond:page1", 2))[1:]
+    assert second["replace_original"] is True
+    rest = _numbers_shown(second)
+    assert sorted(shown + rest) == sorted(b.number for b in theirs)
+    assert "bookings_show_more" not in texts(second)  # nothing more after the last page
+
+
+async def test_customer_lists_the_booking_asked_about_and_says_how_many_more(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer_id = _busiest_customer(sandbox)
+    theirs = sorted(
+        (b for b in sandbox.state.bookings.values() if b.customer_id == customer_id),
+        key=lambda b: b.start,
+    )
+    asked = theirs[-1]  # the furthest ahead: the old list of 10 left it out
+    [reply] = await run(bot, fake_slack, f"customer {asked.number}", token="cust")
+    shown = _numbers_shown(reply)
+    assert shown[0] == asked.number
+    assert f"{len(theirs) - 10} more booking" in texts(reply)
+    assert "bookings_show_more" in texts(reply)
+
+
+async def test_find_a_local_phone_number_in_the_business_region(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer_id = _busiest_customer(sandbox)
+    sandbox.state.customers[customer_id].phone = "+61 400 123 456"
+    await bot.indexer.refresh()
+    numbers = {b.number for b in sandbox.state.bookings.values() if b.customer_id == customer_id}
+    for typed in ("0400 123 456", "0400123456", "+61 400 123 456", "61 400 123 456"):
+        [reply] = await run(bot, fake_slack, f"find {typed}", token=typed)
+        assert set(_numbers_shown(reply)) <= numbers and _numbers_shown(reply), typed
+    [other] = await run(bot, fake_slack, "find 0499 123 456", token="other")
+    assert "No booking matches" in other["text"]
+
+
+async def test_a_name_matches_without_accents_or_case(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    customer_id = _busiest_customer(sandbox)
+    customer = sandbox.state.customers[customer_id]
+    customer.first_name, customer.last_name = "Zoë", "Brown-Ñandú"
+    await bot.indexer.refresh()
+    numbers = {b.number for b in sandbox.state.bookings.values() if b.customer_id == customer_id}
+    for typed in ("zoe", "ZOE brown", "nandu"):
+        [reply] = await run(bot, fake_slack, f"find {typed}", token=typed)
+        assert set(_numbers_shown(reply)) & numbers, typed
+
+
+async def test_typos_suggest_the_subcommand_and_text_arrives_as_slack_sends_it(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    tody = await post(
+        bot, slash_command("tody", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Did you mean `/bookeo today`?" in tody.text
+    cancle = await post(
+        bot, slash_command("cancle 1001", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Did you mean `/bookeo cancel 1001`?" in cancle.text
+    amp = await post(
+        bot,
+        slash_command("find smith &amp; jones", user=STAFF, response_url=fake_slack.response_url()),
+    )
+    assert "Looking up smith &amp; jones" in amp.text and "&amp;amp;" not in amp.text
+    usage = await post(
+        bot, slash_command("find", user=STAFF, response_url=fake_slack.response_url())
+    )
+    assert "Usage: `/bookeo find ‹booking number | name | email | phone›`" in usage.json()["text"]
+    big = await post(
+        bot,
+        slash_command(
+            "unsubscribe 99999999999999999999", user=ADMIN, response_url=fake_slack.response_url()
+        ),
+    )
+    assert "There is no subscription #" in big.text
+    for text in (f"role <@U{'A' * 40}> staff", f"oncall <!subteam^S{'A' * 70}|@team>"):
+        long = await post(
+            bot, slash_command(text, user=ADMIN, response_url=fake_slack.response_url())
+        )
+        assert "Mention" in long.text and "Usage:" in long.text, text
+
+
+async def test_help_text_survives_slacks_parser(bot: BotApp, fake_slack: FakeSlackAPI) -> None:
+    [reply] = await run(bot, fake_slack, "help", token="help")
+    shown = "".join(b["text"]["text"] for b in reply["blocks"] if b.get("text"))
+    assert "<" not in shown and "&" not in shown  # no link, no entity: it reads as written
+    assert "find ‹booking number | name | email | phone›" in shown

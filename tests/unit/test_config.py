@@ -148,3 +148,15 @@ def test_postgresql_without_its_driver_names_the_extra(monkeypatch: pytest.Monke
         load(monkeypatch, DATABASE_URL="postgresql://u@localhost/db")
     (problem,) = [p for p in raised.value.problems if "DATABASE_URL" in p]
     assert "bookeo-bot[postgres]" in problem and "\n" not in problem
+
+
+def test_region_defaults_from_the_time_zone_then_us() -> None:
+    def region(**values: object) -> str:
+        return Settings(_env_file=None, **values).phone_region  # type: ignore[arg-type]
+
+    assert region(business_timezone="Australia/Sydney") == "AU"
+    assert region(business_timezone="Europe/London") == "GB"
+    assert region(business_timezone="UTC") == "US"  # a zone of no country
+    assert region(business_timezone="Australia/Sydney", region="nz") == "NZ"
+    with pytest.raises(ValueError, match="two-letter country"):
+        Settings(_env_file=None, region="Mars")  # type: ignore[call-arg]

@@ -18,6 +18,7 @@ from bot.slack.commands.parser import (
     ListRoles,
     New,
     OnBooking,
+    OnCall,
     Request,
     Roster,
     SetDigest,
@@ -222,7 +223,7 @@ def test_help_lists_every_subcommand_with_its_usage() -> None:
 def test_a_usage_error_carries_the_usage_line_of_its_subcommand() -> None:
     with pytest.raises(UsageError) as raised:
         parse("payments")
-    assert raised.value.usage == "/bookeo payments <booking>"
+    assert raised.value.usage == "/bookeo payments ‹booking›"
 
 
 def test_what_each_subcommand_requires() -> None:
@@ -263,3 +264,82 @@ def test_parse_with_knows_only_the_grammar_it_is_given() -> None:
     assert raised.value.usage == "/bookeo ping"
     with pytest.raises(UsageError, match="I don't know `today`"):
         parse_with("today", {"ping": Ping()})
+
+
+# -- text as Slack sends it (issue 15: inbound escaping) -------------------------------------
+
+
+def _slack_escaped(text: str) -> str:
+    """What Slack sends for text a person typed: &, < and > as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("find smith &amp; jones", Find("smith & jones")),
+        ("find &lt;b&gt;", Find("<b>")),
+        ("find &amp;lt;", Find("&lt;")),  # unescaped once: the person typed `&lt;`
+        ("tomorrow Fish &amp; Chips", Roster("Tomorrow", 1, 1, "Fish & Chips")),
+        ("role <@U0123ABC|Sam Smith> staff", SetRole("U0123ABC", Role.STAFF)),
+        ("oncall <!subteam^S0123ABC|@front-desk>", OnCall("S0123ABC")),
+        ("oncall <!subteam^S0123ABC>", OnCall("S0123ABC")),
+        (
+            "subscribe product:\u201cSunset Kayak\u201d",
+            Subscribe(frozenset({"created", "changed", "canceled", "payments"}), "Sunset Kayak"),
+        ),
+        ("digest 08:00 product:\u2018Fish &amp; Chips\u2019",
+         SetDigest(at=time(8, 0), product="Fish & Chips")),
+    ],
+)  # fmt: skip
+def test_text_is_read_as_slack_sends_it(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+_typed = st.text(alphabet="ab &<>;1", min_size=1, max_size=100).filter(lambda t: t.split())
+
+
+@given(_typed)
+def test_a_slack_escaped_search_is_the_search_typed(typed: str) -> None:
+    assert parse("find " + _slack_escaped(typed)) == parse("find " + typed)
+    assert parse("find " + _slack_escaped(typed)) == Find(" ".join(typed.split()))
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("role <@U" + "A" * 40 + "> staff", "Mention the person"),
+        ("oncall <!subteam^S" + "A" * 70 + ">", "Mention one person or one user group"),
+        ("oncall <@U" + "A" * 40 + "|sam>", "Mention one person or one user group"),
+        ("unsubscribe 99999999999999999999", "There is no subscription #"),
+        ("unsubscribe \u00b2\u00b3", "subscription number"),
+        ("tody", "Did you mean `/bookeo today`?"),
+        ("cancle 1001", "Did you mean `/bookeo cancel 1001`?"),
+        ("subscibe created", "Did you mean `/bookeo subscribe created`?"),
+    ],
+)
+def test_boundary_mistakes_are_usage_errors(text: str, says: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse(text)
+    assert says in caught.value.message
+
+
+@given(st.text(alphabet="0123456789\u00b2\u0663#", min_size=1, max_size=40))
+def test_numbers_of_any_size_or_script_never_crash(number: str) -> None:
+    for text in (f"unsubscribe {number}", number, f"find {number}", f"cancel {number}"):
+        try:
+            request = parse(text)
+        except UsageError:
+            continue
+        if isinstance(request, Unsubscribe) and request.subscription_id is not None:
+            assert 0 <= request.subscription_id < 2**63
+        if isinstance(request, OnBooking):  # a booking number is ASCII (² is not a digit)
+            assert request.booking_number.isascii()
+
+
+def test_usage_lines_survive_slacks_parser() -> None:
+    """Slack reads `<…>` as a link or mention, `&` as an entity: usage lines use neither."""
+    for subcommand in SUBCOMMANDS:
+        assert not set(subcommand.usage) & set("<>&"), subcommand.usage
+    shown = json.dumps([b.to_dict() for b in help_blocks(Role.STAFF, SUBCOMMANDS)])
+    assert "<" not in shown and "&" not in shown

@@ -21,6 +21,7 @@ from bot.slack.commands.parser import UsageError
 from bot.slack.commands.registry import resolve
 from bot.slack.deps import Deps
 from bot.slack.runner import after_ack
+from bot.slack.text import escape
 
 __all__ = ["on_bookeo", "respond_card"]
 
@@ -38,8 +39,9 @@ async def on_bookeo(
     try:
         subcommand, request = resolve(text)
     except UsageError as error:
-        usage = f"\nUsage: `{error.usage}`" if error.usage else "\nSee `/bookeo help`."
-        await ack(response_type="ephemeral", text=f"{error.message}{usage}")
+        # The message may quote what was typed: escaped, so it reads literally.
+        usage = f"\nUsage: `{escape(error.usage)}`" if error.usage else "\nSee `/bookeo help`."
+        await ack(response_type="ephemeral", text=f"{escape(error.message)}{usage}")
         if deps.metrics is not None:
             deps.metrics.commands.labels("unknown", "usage_error").inc()
         return

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.models.blocks import Block
 
 from bot.bookeo.models import Booking
-from bot.ops.lookups import RosterDays
+from bot.lookup import FindResult
+from bot.ops import Actor
+from bot.ops.lookups import CustomerBookings, RosterDays
 from bot.permissions import Permission
 from bot.slack.commands.call import Call
 from bot.slack.commands.parser import CustomerLookup, Find, OnBooking, Roster
@@ -15,6 +20,8 @@ from bot.slack.modals.common import booking_card_options, course_ids
 from bot.slack.text import escape, plural
 from bot.slack.views.cards import booking_card, card_text
 from bot.slack.views.lists import customer_view, payments_view, pick_list, roster_messages
+
+MAX_OFFSET = 10_000  # a Show more button's offset; more is not a page anyone asked for
 
 
 async def run_find(request: Find, call: Call) -> None:
@@ -29,17 +36,66 @@ async def run_find(request: Find, call: Call) -> None:
         )
         await call.say(f":mag: No booking matches *{escape(query)}*{found}.{hint}")
         return
-    if len(result.bookings) == 1:
+    if result.total == 1:
         show_contacts = call.actor.may(Permission.SEE_CONTACTS)
         await respond_card(
             result.bookings[0], respond=call.respond, deps=call.deps, show_contacts=show_contacts
         )
         return
-    courses = await course_ids(call.deps)
+    await call.say(*find_page(result, query, call.deps, await course_ids(call.deps)))
+
+
+def more_value(kind: str, query: str, offset: int) -> str:
+    """The Show more button's value: what to look up again and from where."""
+    return json.dumps({"k": kind, "q": query, "o": offset}, ensure_ascii=False)
+
+
+def read_more(value: str) -> tuple[str, str, int] | None:
+    """(kind, query, offset) from a Show more button's value; None if it is not one."""
+    try:
+        data = json.loads(value)
+        kind, query, offset = data["k"], data["q"], data["o"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if kind not in ("find", "customer") or not isinstance(query, str):
+        return None
+    if not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET or len(query) > 200:
+        return None
+    return kind, query, offset
+
+
+def find_page(
+    result: FindResult, query: str, deps: Deps, courses: frozenset[str]
+) -> tuple[str, list[Block]]:
+    """A page of matches, with a Show more button when there are more."""
+    after = result.offset + len(result.bookings)
+    more = more_value("find", query, after) if result.truncated else None
     blocks = pick_list(
-        result.bookings, query=query, tz=call.deps.tz, truncated=result.truncated, courses=courses
+        result.bookings,
+        query=query,
+        tz=deps.tz,
+        courses=courses,
+        total=result.total,
+        offset=result.offset,
+        more=more,
     )
-    await call.say(f"{len(result.bookings)} bookings match {query}", blocks)
+    return f"{plural(result.total, 'booking')} match {escape(query)}", blocks
+
+
+def customer_page(
+    found: CustomerBookings, query: str, deps: Deps, actor: Actor, courses: frozenset[str]
+) -> list[Block]:
+    after = found.offset + len(found.bookings)
+    return customer_view(
+        found.customer,
+        found.bookings,
+        tz=deps.tz,
+        show_contacts=actor.may(Permission.SEE_CONTACTS),
+        courses=courses,
+        total=found.total,
+        offset=found.offset,
+        more=more_value("customer", query, after) if found.more else None,
+    )
 
 
 async def respond_card(
@@ -82,11 +138,5 @@ async def run_customer(request: CustomerLookup, call: Call) -> None:
     found = await call.deps.lookups.customer(call.actor, request.query)
     if found is None:
         raise UserFacingError(f":mag: No customer has the email {escape(request.query)}.")
-    blocks = customer_view(
-        found.customer,
-        found.bookings,
-        tz=call.deps.tz,
-        show_contacts=call.actor.may(Permission.SEE_CONTACTS),
-        courses=await course_ids(call.deps),
-    )
+    blocks = customer_page(found, request.query, call.deps, call.actor, await course_ids(call.deps))
     await call.say(found.customer.full_name, blocks)

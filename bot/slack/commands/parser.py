@@ -6,6 +6,7 @@ parser is the registry's (`bot.slack.commands.registry`), handed to `parse_with`
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -16,9 +17,17 @@ from typing import Protocol, TypeVar
 from bot.permissions import Role
 
 MAX_DAYS = 31
-_BOOKING = re.compile(r"\A#?(\d[\d-]{0,31})\Z")  # Bookeo numbers are numeric-looking
-_MENTION = re.compile(r"\A<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\Z")
-_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>\Z")
+# Bookeo numbers are numeric-looking (ASCII digits: `\d` alone would take ² and ٣)
+_BOOKING = re.compile(r"\A#?(\d[\d-]{0,31})\Z", re.ASCII)
+# Slack ids are about 11 characters; the store keeps at most 32 (longer is not an id).
+_MENTION = re.compile(r"\A<@([UW][A-Z0-9]{1,31})>\Z")
+_GROUP = re.compile(r"\A<!subteam\^(S[A-Z0-9]{1,31})>\Z")
+# A mention or link as Slack sends it, with its label: `<@U1|sam>`, `<!subteam^S1|@team>`.
+_SLACK_REF = re.compile(r"<([@#!][^<>|\s]*)(?:\|[^<>]*)?>")
+# Slack sends text escaped (& < > as entities, once); people's devices type curly quotes.
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'"})
+MAX_SUBSCRIPTION_ID = 2**63 - 1  # the store's integer
 KINDS = ("created", "changed", "canceled", "payments")
 _QUIET = re.compile(r"\A([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)\Z")
 _QUOTING = frozenset("\"'\\")
@@ -35,6 +44,31 @@ def _words(text: str) -> list[str]:
         return shlex.split(text)
     except ValueError:  # an unclosed quote
         return text.split()
+
+
+def _unescape(word: str) -> str:
+    """Slack's escaping undone (once): `&amp;lt;` is what a person typed as `&lt;`."""
+    for entity, char in _ENTITIES:
+        word = word.replace(entity, char)
+    return word
+
+
+def slack_words(text: str) -> list[str]:
+    """The words of command text as Slack sends it: mentions without their labels (whose
+    spaces would split them), quotes straightened, then split, then unescaped."""
+    text = _SLACK_REF.sub(lambda m: f"<{m.group(1)}>", text.translate(_QUOTES))
+    return [_unescape(word) for word in _words(text)]
+
+
+def _did_you_mean(head: str, text: str, names: list[str]) -> str:
+    """The subcommand a mistyped name is close to (and the find it might have meant)."""
+    close = difflib.get_close_matches(head, names, n=1, cutoff=0.75)
+    find = f"`/bookeo find {clip_word(text)}`"
+    if not close:
+        return f" Did you mean {find}?"
+    rest = text.split(" ", 1)[1] if " " in text else ""
+    meant = f"/bookeo {close[0]} {clip_word(rest)}".rstrip()
+    return f" Did you mean `{meant}`? (To look it up: {find}.)"
 
 
 class UsageError(ValueError):
@@ -103,6 +137,7 @@ class CustomerLookup(Request):
 class SetRole(Request):
     user_id: str
     role: Role
+    confirmed: bool = False  # `confirm`: the last admin demoting themself means it
 
 
 @dataclass(frozen=True)
@@ -189,16 +224,17 @@ def parse_with(text: str, grammar: Mapping[str, Grammar]) -> tuple[str, Request]
     """Parse the text after `/bookeo`: the subcommand's name and its request. Nothing (or
     `help`, `-h`, `?`) is `help`; a bare booking number is `find`."""
     text = " ".join(text.replace("\u00a0", " ").split())
-    words = _words(text) if text else []
+    words = slack_words(text) if text else []
     if not words:
         return "help", Help()
     head, rest = words[0].lower(), words[1:]
     if head in ("help", "-h", "--help", "?"):
         return "help", Help()
     if head not in grammar:
-        if _BOOKING.match(words[0]) and words[0].lstrip("#").isdigit() and not rest:
+        if _BOOKING.match(words[0]) and words[0].lstrip("#").isdecimal() and not rest:
             return "find", Find(words[0].lstrip("#"))
-        hint = f" Did you mean `/bookeo find {text}`?" if not head.isdigit() else ""
+        typed = " ".join(words)
+        hint = _did_you_mean(head, typed, list(grammar)) if not head.isdigit() else ""
         raise UsageError(f"I don't know `{clip_word(words[0])}`.{hint}")
     subcommand = grammar[head]
     try:
@@ -219,7 +255,8 @@ def parse_find(_name: str, rest: list[str]) -> Find:
         raise UsageError("Tell me what to look for.")
     if len(query) > 200:
         raise UsageError("That search is too long (200 characters at most).")
-    return Find(query.lstrip("#") if query.lstrip("#").isdigit() else query)
+    number = query.lstrip("#")
+    return Find(number if number.isascii() and number.isdigit() else query)
 
 
 def parse_day(name: str, rest: list[str]) -> Roster:
@@ -261,6 +298,9 @@ def parse_customer(_name: str, rest: list[str]) -> CustomerLookup:
 
 
 def parse_role(_name: str, rest: list[str]) -> SetRole:
+    confirmed = len(rest) == 3 and rest[2].lower() == "confirm"
+    if confirmed:
+        rest = rest[:2]
     if len(rest) != 2:
         raise UsageError("Name one person and one role.")
     mention = _MENTION.match(rest[0])
@@ -272,7 +312,7 @@ def parse_role(_name: str, rest: list[str]) -> SetRole:
         raise UsageError(
             f"`{clip_word(rest[1])}` is not a role: viewer, staff, cashier or admin."
         ) from None
-    return SetRole(user_id=mention.group(1), role=role)
+    return SetRole(user_id=mention.group(1), role=role, confirmed=confirmed)
 
 
 def parse_help(_name: str, _rest: list[str]) -> Help:
@@ -329,8 +369,11 @@ def parse_subscribe(_name: str, rest: list[str]) -> Subscribe:
 def parse_unsubscribe(_name: str, rest: list[str]) -> Unsubscribe:
     if not rest or rest == ["all"]:
         return Unsubscribe()
-    if len(rest) == 1 and rest[0].lstrip("#").isdigit():
-        return Unsubscribe(int(rest[0].lstrip("#")))
+    number = rest[0].lstrip("#") if len(rest) == 1 else ""
+    if number.isascii() and number.isdigit():
+        if int(number) > MAX_SUBSCRIPTION_ID:
+            raise UsageError(f"There is no subscription #{clip_word(number)}.")
+        return Unsubscribe(int(number))
     raise UsageError("Give a subscription number (see `/bookeo subscriptions`) or `all`.")
 
 

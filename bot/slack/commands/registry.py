@@ -51,7 +51,9 @@ ONE_MOMENT = ":hourglass_flowing_sand: One moment…"
 @dataclass(frozen=True)
 class Subcommand(Generic[R]):
     name: str
-    usage: str  # what follows `/bookeo ` in the help text and in usage errors
+    # What follows `/bookeo ` in the help text and in usage errors. Slack reads `<…|…>` as a
+    # link even in code, so a required argument is written ‹like this› (tested).
+    usage: str
     summary: str
     example: str  # a whole `/bookeo …` line; it parses (tested)
     parse: Callable[[str, list[str]], R]  # (name, words after it) → request, or UsageError
@@ -101,7 +103,7 @@ CHANNEL = Permission.MANAGE_CHANNELS
 SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     Subcommand(
         "find",
-        "find <booking number | name | email | phone>",
+        "find ‹booking number | name | email | phone›",
         "look a booking up (also just `/bookeo 1234`)",
         "/bookeo find ada@example.com",
         parse_find,
@@ -151,7 +153,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "edit",
-        "edit <booking>",
+        "edit ‹booking›",
         "move, resize or annotate a booking",
         "/bookeo edit 1234",
         parse_booking,
@@ -161,7 +163,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "cancel",
-        "cancel <booking>",
+        "cancel ‹booking›",
         "cancel a booking",
         "/bookeo cancel 1234",
         parse_booking,
@@ -171,7 +173,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "pay",
-        "pay <booking>",
+        "pay ‹booking›",
         "record a payment or refund",
         "/bookeo pay 1234",
         parse_booking,
@@ -181,7 +183,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "payments",
-        "payments <booking>",
+        "payments ‹booking›",
         "payments received and the balance due",
         "/bookeo payments 1234",
         parse_booking,
@@ -190,7 +192,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "customer",
-        "customer <booking | email>",
+        "customer ‹booking | email›",
         "a customer and their bookings",
         "/bookeo customer 1234",
         parse_customer,
@@ -199,7 +201,7 @@ SUBCOMMANDS: tuple[Subcommand[Any], ...] = (
     ),
     Subcommand(
         "role",
-        "role @user viewer|staff|cashier|admin",
+        "role @user viewer|staff|cashier|admin [confirm]",
         "set someone's role (admins)",
         "/bookeo role @sam cashier",
         parse_role,

@@ -8,7 +8,8 @@ from bot.slack.views.lists import roles_blocks
 
 
 async def run_set_role(request: SetRole, call: Call) -> None:
-    await call.deps.channels.roles.set(call.actor, request.user_id, request.role)
+    roles = call.deps.channels.roles
+    await roles.set(call.actor, request.user_id, request.role, confirmed=request.confirmed)
     await call.say(f":white_check_mark: <@{request.user_id}> is now *{request.role.value}*.")
 
 

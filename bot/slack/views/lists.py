@@ -149,38 +149,54 @@ def pick_list(
     tz: tzinfo,
     truncated: bool = False,
     courses: frozenset[str] = frozenset(),
+    total: int | None = None,
+    offset: int = 0,
+    more: str | None = None,
 ) -> list[Block]:
-    """Several matches: one line each with a Show button (a course with its sessions)."""
+    """Several matches: one line each with a Show button (a course with its sessions).
+    `total` (of which these are the ones from `offset`) says how many more there are; `more`
+    is the value of the Show more button that shows them (`Action.MORE`)."""
+    total = len(bookings) + offset if total is None else total
+    shown = f" (showing {offset + 1}–{offset + len(bookings)})" if total > len(bookings) else ""
     blocks: list[Block] = [
-        SectionBlock(text=f"{plural(len(bookings), 'booking')} match *{escape(clip(query, 80))}*:")
+        SectionBlock(text=f"{plural(total, 'booking')} match *{escape(clip(query, 80))}*{shown}:")
     ]
     for booking in bookings:
-        name = escape(booking.customer.full_name) if booking.customer else ""
-        state = " (canceled)" if booking.canceled else ""
+        blocks.append(_pick_line(booking, tz, courses))
+    remaining = total - offset - len(bookings)
+    if remaining > 0 and more is not None:
         blocks.append(
             SectionBlock(
-                text=clip(
-                    f"`{booking.booking_number}` {_booking_when(booking, tz, courses)}"
-                    f" · {escape(booking.product_name or '')} · {name}{state}",
-                    SECTION_LIMIT,
-                ),
-                accessory=ButtonElement(
-                    text="Show", action_id=Action.SHOW, value=booking.booking_number
-                ),
+                text=f"{plural(remaining, 'more booking')}.",
+                accessory=ButtonElement(text="Show more", action_id=Action.MORE, value=more),
             )
         )
-    if truncated:
+    elif remaining > 0 or truncated:
+        count = f"{plural(remaining, 'more booking')}. " if remaining > 0 else ""
         blocks.append(
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text="Showing the first matches; add more of the name "
+                        text=f"{count}Showing the first matches; add more of the name "
                         "or an email to narrow it."
                     )
                 ]
             )
         )
     return blocks
+
+
+def _pick_line(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> SectionBlock:
+    name = escape(booking.customer.full_name) if booking.customer else ""
+    state = " (canceled)" if booking.canceled else ""
+    return SectionBlock(
+        text=clip(
+            f"`{booking.booking_number}` {_booking_when(booking, tz, courses)}"
+            f" · {escape(booking.product_name or '')} · {name}{state}",
+            SECTION_LIMIT,
+        ),
+        accessory=ButtonElement(text="Show", action_id=Action.SHOW, value=booking.booking_number),
+    )
 
 
 def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> list[Block]:
@@ -225,7 +241,12 @@ def customer_view(
     tz: tzinfo,
     show_contacts: bool,
     courses: frozenset[str] = frozenset(),
+    total: int | None = None,
+    offset: int = 0,
+    more: str | None = None,
 ) -> list[Block]:
+    """A customer and a page of their bookings (`total` of them from 30 days ago to a year
+    ahead; `more`: the Show more button's value)."""
     facts = []
     if customer.num_bookings is not None:
         facts.append(plural(customer.num_bookings, "booking"))
@@ -243,7 +264,27 @@ def customer_view(
     if not bookings:
         blocks.append(SectionBlock(text="No bookings in the last 30 days or ahead."))
         return blocks
-    blocks.extend(pick_list(bookings, query=customer.full_name, tz=tz, courses=courses)[1:])
+    total = len(bookings) + offset if total is None else total
+    shown = f", showing {offset + 1}–{offset + len(bookings)}" if total > len(bookings) else ""
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"{plural(total, 'booking')} from 30 days ago to a year ahead{shown}:"
+                )
+            ]
+        )
+    )
+    page = pick_list(
+        bookings,
+        query=customer.full_name,
+        tz=tz,
+        courses=courses,
+        total=total,
+        offset=offset,
+        more=more,
+    )
+    blocks.extend(page[1:])
     return blocks[:MAX_BLOCKS]
 
 
@@ -275,12 +316,11 @@ def roles_blocks(
     assigned: list[tuple[str, Role]], bootstrap_admins: tuple[str, ...]
 ) -> list[Block]:
     """Who holds which role: as many sections as the list needs (a section holds 3,000
-    characters, about 110 people), at most a message's 50 blocks."""
-    lines = [f"• <@{user}> — {role.value}" for user, role in assigned]
+    characters, about 110 people), at most a message's 50 blocks. A BOT_ADMINS user is admin
+    whatever was granted them: say what is true."""
+    lines = [f"• <@{user}> — admin (BOT_ADMINS)" for user in bootstrap_admins]
     lines += [
-        f"• <@{user}> — admin (BOT_ADMINS)"
-        for user in bootstrap_admins
-        if user not in {u for u, _ in assigned}
+        f"• <@{user}> — {role.value}" for user, role in assigned if user not in bootstrap_admins
     ]
     chunks = chunk_lines(["*Roles*", *lines] if lines else ["*Roles*", "No roles granted yet."])
     shown = chunks[: MAX_BLOCKS - 2]
