@@ -6,6 +6,7 @@ Slack control text and non-Latin scripts. Outside data must come out escaped."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from bot.jobs.reminders import reminder_blocks, reminder_text
 from bot.lookup import MAX_RESULTS
 from bot.permissions import Role
 from bot.records import Subscription
+from bot.relay.changes import Change
 from bot.roster import SlotGroup, group_by_slot
 from bot.shell.slack_rules import message_problems, mrkdwn_problems, mrkdwn_texts, view_problems
 from bot.slack.commands.registry import SUBCOMMANDS
@@ -31,7 +33,7 @@ from bot.slack.views.lists import (
     roster_messages,
 )
 from bot.slack.views.modals import ModalMeta, cancel_view, summary_blocks
-from bot.slack.views.relay import subscriptions_blocks, summary_messages
+from bot.slack.views.relay import SummaryItem, subscriptions_blocks, summary_messages
 from bot.slots import EventSlot, SlotChoice
 from tests.unit.test_views import START, TZ, make_booking
 
@@ -239,7 +241,11 @@ def test_a_day_of_300_bookings(name: str, count: int) -> None:
         escaped(message_ok(message))
     # A look-up answers at most MAX_RESULTS matches; the pick list shows them all.
     escaped(message_ok(pick_list(bookings[:MAX_RESULTS], query=name, tz=TZ, truncated=True)))
-    for text in summary_messages(bookings, TZ):
+    # The relay's own words for a change; the outside data is the bookings'.
+    new = Change("created", "New booking")
+    paid = Change("paid", "Paid 10.50 USD", amount=Decimal("10.50"), currency="USD")
+    items = [SummaryItem(b, [new] if i % 2 else [paid]) for i, b in enumerate(bookings)]
+    for text in summary_messages(items, TZ):
         escaped(message_ok([], text))
     days = [("Today", groups), ("Tomorrow", groups)]
     escaped(view_ok(home_view(role=Role.ADMIN, days=days, tz=TZ, on_sandbox=False)))

@@ -45,7 +45,7 @@ NOT_MADE = (
 )
 MAY_HAVE_CREATED = (
     ":warning: An earlier try may have created this booking. "
-    "Look it up with `/bookeo find <customer>` before trying again."
+    "Look it up with `/bookeo find ‹customer›` before trying again."
 )
 NOT_RECORDED = (
     ":cloud: Bookeo did not answer, and no payment was recorded (the bot checked). "

@@ -184,7 +184,7 @@ def summary_head(items: Sequence[SummaryItem]) -> str:
             if totals:
                 part += " (" + ", ".join(amount(v, k) for k, v in sorted(totals.items())) + ")"
         parts.append(part)
-    return f"*{len(items)} booking changes:* " + " · ".join(parts)
+    return f"*{plural(len(items), 'booking change')}:* " + " · ".join(parts)
 
 
 def summary_messages(items: Sequence[SummaryItem], tz: tzinfo) -> list[str]:
