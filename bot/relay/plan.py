@@ -183,12 +183,9 @@ def plan_booking(
     agent = agent_of(booking, changes)
     since = _since(old, booking)
     reason = cancel_reason(audit) if booking is not None and booking.canceled else None
+    by = slack_user(audit, changes, agent=agent, since=since)
     line = sentence(
-        changes,
-        agent=agent,
-        deleted_unclear=booking is None,
-        slack_user=slack_user(audit, changes, agent=agent, since=since),
-        reason=reason,
+        changes, agent=agent, deleted_unclear=booking is None, slack_user=by, reason=reason
     )
     urgent = [r for t in routes if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
     card = None
@@ -200,6 +197,7 @@ def plan_booking(
             shareable=False,
             cancel_reason=reason,
             notes=notes,
+            changed_by=f"<@{by}> (Slack)" if by else None,
         )
         card = Card(
             [b.to_dict() for b in booking_card(booking, options)], card_text(booking, options)

@@ -48,6 +48,9 @@ async def test_a_cancel_from_slack_names_the_person_the_reason_and_keeps_the_not
     assert "Canceled" in texts(update["blocks"])
     assert "Reason: guide sick" in texts(update["blocks"])
     assert "Allergic to nuts 🥜" in texts(update["blocks"])
+    # The card itself names the person too, not the API key Bookeo names.
+    assert f"by <@{STAFF}> (Slack)" in texts(update["blocks"])
+    assert "API: bookeo-bot" not in texts(update["blocks"])
     [line] = [c["text"] for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
     assert line.startswith(":no_entry: Canceled (reason: guide sick)")
     assert line.endswith(f"by <@{STAFF}> (Slack).") and "API: bookeo-bot" not in line

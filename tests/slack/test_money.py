@@ -59,6 +59,8 @@ async def test_a_decimal_comma_is_a_decimal_mark(
     result = await shown(fake_slack, 2)
     assert "Payment of 12.50 USD recorded" in texts(result)
     assert "Cadult" not in texts(result)  # the card under it names categories, not their ids
+    # …and who changed it last: the cashier, not the API key Bookeo names for the bot.
+    assert f"by <@{CASHIER}> (Slack)" in texts(result) and "API: bookeo-bot" not in texts(result)
 
 
 @pytest.mark.parametrize(

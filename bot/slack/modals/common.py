@@ -156,7 +156,8 @@ async def result_options(deps: Deps, actor: Actor, booking: Booking | None) -> C
     """The options of the card a modal shows after a write (a plain one without a booking)."""
     if booking is None:
         return CardOptions(tz=deps.tz)
-    return await card_options(deps, actor, in_channel=False, booking=booking)
+    options = await card_options(deps, actor, in_channel=False, booking=booking)
+    return replace(options, changed_by=f"<@{actor.user_id}> (Slack)")
 
 
 async def refresh_card(
@@ -175,6 +176,7 @@ async def refresh_card(
         return
     in_channel = bool(meta.channel and meta.message_ts)
     options = await card_options(deps, actor, in_channel=in_channel, booking=booking)
+    options = replace(options, changed_by=f"<@{actor.user_id}> (Slack)")  # they just wrote
     if cancel_reason:
         options = replace(options, cancel_reason=cancel_reason)
     blocks = [b.to_dict() for b in booking_card(booking, options)]

@@ -35,6 +35,9 @@ class CardOptions:
     cancel_reason: str | None = None
     notes: str | None = None  # the bot's notes on the booking (not contact data: shown to all)
     courses: frozenset[str] = frozenset()  # ids of fixedCourse products: shown as sessions
+    # Who made the last change from Slack (mrkdwn, e.g. "<@U1> (Slack)"): shown instead of
+    # the API key Bookeo names for every change the bot makes.
+    changed_by: str | None = None
 
 
 def booking_when(booking: Booking, options: CardOptions) -> str:
@@ -58,6 +61,13 @@ def customer_line(customer: Customer | None, *, show_contacts: bool) -> str:
     return text
 
 
+def _agent(agent: str | None, options: CardOptions) -> str | None:
+    """Who Bookeo says made a change, or the Slack user when the bot made it for them."""
+    if options.changed_by and (agent is None or agent.startswith("API")):
+        return options.changed_by
+    return escape(agent) if agent else None
+
+
 def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
     """A card within Block Kit's limits (4 blocks, ≤10 fields, ≤2000 chars each)."""
     product = escape(booking.product_name or booking.product_id)
@@ -66,8 +76,8 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         status = "Canceled"
         if booking.cancelation_time:
             status += f" {booking.cancelation_time.astimezone(options.tz):%d %b %H:%M}"
-        if booking.cancelation_agent:
-            status += f" by {escape(booking.cancelation_agent)}"
+        if agent := _agent(booking.cancelation_agent, options):
+            status += f" by {agent}"
         if options.cancel_reason:
             status += f"\nReason: {escape(clip(options.cancel_reason, 300))}"
         headline = f"~{title}~\n:no_entry: *{status}*"
@@ -102,8 +112,8 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         history.append(created)
     if booking.last_change_time and not booking.canceled:
         changed = f"changed {booking.last_change_time.astimezone(options.tz):%d %b %H:%M}"
-        if booking.last_change_agent:
-            changed += f" by {escape(booking.last_change_agent)}"
+        if agent := _agent(booking.last_change_agent, options):
+            changed += f" by {agent}"
         history.append(changed)
     if history:
         blocks.append(
