@@ -235,7 +235,7 @@ class Store:
                     .where(pending)
                     .values(state=state, booking_number=booking_number, updated_at=at)
                 )
-            return bool(result.rowcount)
+            return bool(getattr(result, "rowcount", 0))
 
     async def finish_write(
         self, key: str, *, state: str, booking_number: str | None, at: datetime
