@@ -12,6 +12,7 @@ ASGI app it makes (whose lifespan starts and stops it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import httpx
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 
@@ -32,6 +34,7 @@ from bot.jobs import JobDeps, JobRunner, Leadership
 from bot.lookup import CustomerIndexer, Lookup
 from bot.metrics import Metrics
 from bot.ops import Access, BookingOps
+from bot.ops.bookings import Tell
 from bot.ops.channels import ChannelOps
 from bot.ops.lookups import Lookups
 from bot.relay.delivery import Delivery
@@ -48,6 +51,8 @@ from bot.web import build_asgi
 
 log = logging.getLogger("bot.app")
 
+SETTLE_EVERY = 30.0  # seconds between looks at creates a crash left pending
+
 
 @dataclass
 class BotApp:
@@ -60,7 +65,11 @@ class BotApp:
     relay: Relay
     jobs: JobRunner
     metrics: Metrics
+    tell: Tell
+    """DM a person one sentence (how a create a crash left pending ended)."""
     asgi: Starlette = field(init=False)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _settler: asyncio.Task[None] | None = None
     # What else brings work in besides HTTP (Socket Mode): closed once in-flight work is done.
     _intake_closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -103,6 +112,27 @@ class BotApp:
         self.jobs.start()
         # The phone index fills in the background; lookups by phone build it if asked first.
         self.deps.background.spawn(self._index_customers(), name="customer-index")
+        # Creates a crash left pending: settled now, and again until stop(). Its own task, not
+        # background work (which `drain()` waits for).
+        self._settler = asyncio.get_running_loop().create_task(
+            self._settle_creates(), name="settle-creates"
+        )
+
+    async def settle_creates(self) -> int:
+        """Finish the creates a crash left pending (see bot/ops/bookings/settle.py)."""
+        return await self.deps.bookings.settle_pending_creates(self.tell)
+
+    async def _settle_creates(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.settle_creates()
+            except Exception:  # the store or Bookeo is down: the next pass tries again
+                log.warning("could not settle pending creates", exc_info=True)
+            try:
+                async with asyncio.timeout(SETTLE_EVERY):
+                    await self._stopping.wait()
+            except TimeoutError:
+                continue
 
     async def _index_customers(self) -> None:
         try:
@@ -114,6 +144,9 @@ class BotApp:
         """Graceful shutdown (SIGTERM), in order: uvicorn has stopped taking requests; the
         delivery worker finishes its pass and the work after acks completes; Socket Mode
         closes; then the timed jobs, the Bookeo client, the database and the sandbox."""
+        self._stopping.set()
+        if self._settler is not None:
+            await self._settler
         await self.relay.stop()
         await self.deps.background.drain()
         for close in self._intake_closers:
@@ -192,9 +225,20 @@ def build_app(
         relay=relay,
         jobs=jobs,
         metrics=metrics,
+        tell=_teller(slack),
     )
     backend.connect(bot.asgi)  # the in-process sandbox delivers its webhooks into this app
     return bot
+
+
+def _teller(slack: AsyncWebClient) -> Tell:
+    async def tell(user_id: str, text: str) -> None:
+        try:
+            await slack.chat_postMessage(channel=user_id, text=text)
+        except SlackApiError:
+            log.warning("could not tell %s: %s", user_id, text[:80])
+
+    return tell
 
 
 def _relay(

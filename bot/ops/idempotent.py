@@ -134,9 +134,10 @@ class IdempotentWrite:
         await self._finish(write.key, "done", number)
         return AlreadyDone(number)
 
-    async def claim(self, key: str) -> Repeat | None:
-        """None when the key is now ours to run; else what the earlier try holds."""
-        claim = await self.store.claim_write(key, at=self.clock.now())
+    async def claim(self, key: str, *, form: str | None = None) -> Repeat | None:
+        """None when the key is now ours to run (keeping `form`, what finishing the write
+        needs after a crash); else what the earlier try holds."""
+        claim = await self.store.claim_write(key, at=self.clock.now(), form=form)
         return None if claim.fresh else repeat_of(claim)
 
     async def run(self, write: Write[T], *, checking: Checked | None = None) -> Written[T] | Lost:

@@ -5,13 +5,14 @@ from bot.records import Digest, Reminder, Subscription
 from .engine import async_url, make_engine
 from .oncall import Page
 from .relay import InboxItem, Received
-from .repository import AuditEntry, Store, WriteClaim
+from .repository import AuditEntry, PendingWrite, Store, WriteClaim
 
 __all__ = [
     "AuditEntry",
     "Digest",
     "InboxItem",
     "Page",
+    "PendingWrite",
     "Received",
     "Reminder",
     "Store",

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -31,6 +31,15 @@ class AuditEntry:
     booking_number: str | None
     outcome: str
     detail: str
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A key claimed and never finished, with what its form said (None: kept nothing)."""
+
+    key: str
+    claimed_at: datetime
+    form: str | None
 
 
 @dataclass(frozen=True)
@@ -155,13 +164,19 @@ class Store:
 
     # -- write idempotency (bot.ops.idempotent) ---------------------------------------------
 
-    async def claim_write(self, key: str, *, at: datetime) -> WriteClaim:
-        """Claim a write's key. Fresh when nobody holds it; else its recorded state."""
+    async def claim_write(self, key: str, *, at: datetime, form: str | None = None) -> WriteClaim:
+        """Claim a write's key, keeping `form` (what finishing it needs) with it. Fresh when
+        nobody holds it; else its recorded state."""
         try:
             async with self._sessions.begin() as session:
                 session.add(
                     IdempotencyRow(
-                        key=key, state="pending", booking_number=None, created_at=at, updated_at=at
+                        key=key,
+                        state="pending",
+                        booking_number=None,
+                        created_at=at,
+                        updated_at=at,
+                        form=form,
                     )
                 )
             return WriteClaim(fresh=True, state="pending", booking_number=None)
@@ -188,6 +203,39 @@ class Store:
                 booking_number=row.booking_number,
                 claimed_at=aware(row.created_at),
             )
+
+    async def pending_writes(self, prefix: str, *, claimed_before: datetime) -> list[PendingWrite]:
+        """Keys starting with `prefix` still pending since before `claimed_before` (left so by
+        a crash: a live call ends well within that), with the form kept at their claim."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(IdempotencyRow)
+                .where(IdempotencyRow.key.startswith(prefix, autoescape=True))
+                .where(IdempotencyRow.state == "pending")
+                .where(IdempotencyRow.created_at < claimed_before)
+                .order_by(IdempotencyRow.created_at)
+            )
+            return [
+                PendingWrite(key=row.key, claimed_at=aware(row.created_at), form=row.form)
+                for row in rows
+            ]
+
+    async def settle_write(
+        self, key: str, *, state: str, booking_number: str | None, at: datetime
+    ) -> bool:
+        """Finish a pending key (done, or failed: freed) unless someone settled it first;
+        whether this call did."""
+        async with self._sessions.begin() as session:
+            pending = (IdempotencyRow.key == key) & (IdempotencyRow.state == "pending")
+            if state == "failed":
+                result = await session.execute(delete(IdempotencyRow).where(pending))
+            else:
+                result = await session.execute(
+                    update(IdempotencyRow)
+                    .where(pending)
+                    .values(state=state, booking_number=booking_number, updated_at=at)
+                )
+            return bool(getattr(result, "rowcount", 0))
 
     async def finish_write(
         self, key: str, *, state: str, booking_number: str | None, at: datetime

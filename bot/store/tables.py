@@ -46,6 +46,9 @@ class IdempotencyRow(Base):
     booking_number: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    form: Mapped[str | None] = mapped_column(Text)
+    """What the form said that finishing the write needs (JSON), kept from the claim so a
+    claim left pending by a crash can be settled after a restart."""
 
 
 class CustomerIndexRow(Base):

@@ -16,9 +16,10 @@ from bot.clock import Clock
 from bot.lookup import CustomerIndexer
 from bot.ops.access import Access
 from bot.ops.actor import Actor
-from bot.ops.bookings import cancel, create, edit, payment, reads
+from bot.ops.bookings import cancel, create, edit, payment, reads, settle
 from bot.ops.bookings._services import Services
 from bot.ops.bookings.reads import DayTimes
+from bot.ops.bookings.settle import Tell
 from bot.ops.forms import CancelForm, CreateForm, EditForm, PaymentForm
 from bot.ops.idempotent import Checked, IdempotentWrite
 from bot.ops.outcomes import (
@@ -32,7 +33,7 @@ from bot.permissions import Permission
 from bot.slots import SlotChoice
 from bot.store import Store
 
-__all__ = ["BookingOps", "DayTimes"]
+__all__ = ["BookingOps", "DayTimes", "Tell"]
 
 
 class BookingOps:
@@ -64,9 +65,16 @@ class BookingOps:
         """What became of an earlier submission of this create form (None: nothing)."""
         return await create.earlier_create(self._s, actor, form_key)
 
-    async def claim_create(self, actor: Actor, form_key: str) -> Repeat | None:
-        """Claim the form for one create (None: claimed), before its ack says "creating"."""
-        return await create.claim_create(self._s, actor, form_key)
+    async def claim_create(
+        self, actor: Actor, form: CreateForm, *, view_id: str | None = None
+    ) -> Repeat | None:
+        """Claim the form for one create (None: claimed), before its ack says "creating";
+        what finishing it needs is kept with the claim."""
+        return await create.claim_create(self._s, actor, form, view_id=view_id)
+
+    async def settle_pending_creates(self, tell: Tell) -> int:
+        """Finish the creates a crash left pending; `tell` tells their people how they ended."""
+        return await settle.settle_pending(self._s, tell)
 
     async def create(
         self, actor: Actor, form: CreateForm, *, checking: Checked | None = None

@@ -16,6 +16,7 @@ from bot.bookeo.models import (
 )
 from bot.ops.actor import Actor
 from bot.ops.bookings._services import Services
+from bot.ops.bookings.settle import claim_of, summary
 from bot.ops.forms import CreateForm, NewCustomerForm
 from bot.ops.idempotent import Checked, Write, Written
 from bot.ops.outcomes import Created, CreateOutcome, Repeat
@@ -86,10 +87,14 @@ async def earlier_create(s: Services, actor: Actor, form_key: str) -> Repeat | N
     return await s.writes.earlier(_write(s, form_key, None), budget=EARLIER_CHECK_SECONDS)
 
 
-async def claim_create(s: Services, actor: Actor, form_key: str) -> Repeat | None:
-    """Claim this form for one create; None when it is ours, else what holds it."""
+async def claim_create(
+    s: Services, actor: Actor, form: CreateForm, *, view_id: str | None = None
+) -> Repeat | None:
+    """Claim this form for one create, keeping what finishing it needs after a crash; None
+    when it is ours, else what holds it."""
     await s.access.require(actor, Permission.CREATE)
-    return await s.writes.claim(create_key(form_key))
+    kept = claim_of(actor, form, view_id=view_id).model_dump_json()
+    return await s.writes.claim(create_key(form.key), form=kept)
 
 
 async def create(
@@ -106,7 +111,7 @@ async def create(
         booking = result.value
         number = booking.booking_number
         audit.booking_number = number
-        audit.detail = f"{form.product.name} {form.slot.start.isoformat()}"
+        audit.detail = summary(form)
         if form.notes:
             await s.store.set_note(number, form.notes, by=actor.user_id, at=s.clock.now())
     try:

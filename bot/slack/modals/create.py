@@ -146,7 +146,7 @@ async def on_create_submit(
     if errors or form is None:
         await ack(response_action="errors", errors=errors)
         return
-    repeat = await deps.bookings.claim_create(actor, key)
+    repeat = await deps.bookings.claim_create(actor, form, view_id=view["id"])
     if repeat is not None:  # lost a race with a second submission
         await ack(**create_repeat_ack(repeat))
         return
