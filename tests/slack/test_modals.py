@@ -56,11 +56,18 @@ async def command_modal(
     return await shown(slack, updates + 1)
 
 
-def upcoming_booking(sandbox: Sandbox, *, kind: str = "fixed", min_free: int = 0):
+def upcoming_booking(
+    sandbox: Sandbox, *, kind: str = "fixed", min_free: int = 0, min_due: Decimal = Decimal(25)
+):
+    """A live booking a few hours ahead with at least `min_due` left to pay. The seed is laid
+    out around today, so which bookings are paid in full changes from day to day: a test that
+    records a payment must not depend on the day it runs."""
     now = datetime.now(UTC) + timedelta(hours=3)
     for b in sorted(sandbox.state.bookings.values(), key=lambda b: b.start):
         product = sandbox.state.products[b.product_id]
         if b.canceled or b.start < now or product.type != kind:
+            continue
+        if b.gross - sandbox.state.paid(b.number) < min_due:
             continue
         if (
             b.event_id
