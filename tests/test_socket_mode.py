@@ -168,17 +168,21 @@ async def test_check_tests_the_app_token(slack: FakeSocketModeSlack, tmp_path: P
     assert "✓ slack app token: apps.connections.open ok" in good.stdout, good.stdout
     assert good.returncode == 0, good.stdout
     assert slack.connections_opened == 1
-    env["SLACK_APP_TOKEN"] = "xapp-1-revoked"
-    bad = await asyncio.to_thread(run_cli, "check", env=env, cwd=tmp_path)
+    revoked = env | {"SLACK_APP_TOKEN": "xapp-1-revoked"}
+    wrong_kind = env | {"SLACK_APP_TOKEN": "xoxb-a-bot-token"}
+    over_http = {k: v for k, v in env.items() if k != "SLACK_APP_TOKEN"}
+    over_http["SLACK_SIGNING_SECRET"] = "s"
+    # Three more processes at once: each starts Python and the bot's imports (~1.5 s).
+    bad, wrong, http = await asyncio.gather(
+        *(
+            asyncio.to_thread(run_cli, "check", env=variant, cwd=tmp_path)
+            for variant in (revoked, wrong_kind, over_http)
+        )
+    )
     assert bad.returncode == 1
     assert "✗ slack app token: apps.connections.open says `invalid_auth`" in bad.stdout
     assert "xapp-1-revoked" not in bad.stdout  # no secret in the output
-    env["SLACK_APP_TOKEN"] = "xoxb-a-bot-token"  # the wrong kind of token
-    wrong = await asyncio.to_thread(run_cli, "check", env=env, cwd=tmp_path)
     assert "`not_allowed_token_type`" in wrong.stdout, wrong.stdout
-    del env["SLACK_APP_TOKEN"]
-    env["SLACK_SIGNING_SECRET"] = "s"
-    http = await asyncio.to_thread(run_cli, "check", env=env, cwd=tmp_path)
     assert "slack app token" not in http.stdout  # over HTTP there is no app token to test
 
 

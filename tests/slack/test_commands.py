@@ -191,6 +191,9 @@ async def test_the_ack_does_not_wait_for_bookeo(fake_slack: FakeSlackAPI, tmp_pa
     acked = time.perf_counter() - started
     assert response.status_code == 200 and "Looking up 1001" in response.text
     assert acked < 0.5, f"ack took {acked:.2f}s"
+    # Measured: Bookeo may speed up now, so the rest (the answer, the start-up work the
+    # stop waits for) does not sit through 1.5 s per call.
+    slow.faults.update({"latency_ms": 0})
     [reply] = await fake_slack.wait_for("respond:slow", within=10)
     assert "Booking 1001" in texts(reply)
     await app.stop()

@@ -164,6 +164,9 @@ async def test_the_modal_opens_while_bookeo_is_slow(fake_slack: FakeSlackAPI, tm
     await fake_slack.wait_for("views.open", within=2)
     opened_after = time.perf_counter() - started
     assert opened_after < 0.5, f"views.open after {opened_after:.2f}s"
+    # Measured: Bookeo may speed up now, so the rest (the answer, the start-up work the
+    # stop waits for) does not sit through 1.5 s per call.
+    slow.faults.update({"latency_ms": 0})
     form = (
         await shown(fake_slack, 1) if await fake_slack.wait_for("views.update", within=10) else None
     )
