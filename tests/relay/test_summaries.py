@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.relay.plan import FOLD_AT, MESSAGES_PER_PASS, fold, fold_candidates, within_budget
-from tests.unit.test_delivery_plan import TZ, facts_of, planned, price, state, sub
+from tests.unit.test_delivery_plan import EN, TZ, facts_of, planned, price, state, sub
 
 
 def test_a_summary_counts_what_happened_with_the_money() -> None:
@@ -27,7 +27,7 @@ def test_a_summary_counts_what_happened_with_the_money() -> None:
         plans.append(
             planned(state(f"P{n}", price=price(paid=paid)), old=facts_of(unpaid), number=f"P{n}")
         )
-    [summary] = fold(plans, uncarded=set(fold_candidates(plans)), tz=TZ)
+    [summary] = fold(plans, uncarded=set(fold_candidates(plans)), tz=TZ, locale=EN, categories={})
     head, *lines = summary.messages[0].splitlines()
     assert head == (
         ":inbox_tray: *8 booking changes:* 3 new · 2 moved · 1 canceled · 2 payments (120.00 USD)"
@@ -40,7 +40,7 @@ def test_a_summary_counts_what_happened_with_the_money() -> None:
 
 def test_only_new_bookings_still_read_as_new_bookings() -> None:
     plans = [planned(state(f"B{n}"), number=f"B{n}") for n in range(FOLD_AT + 1)]
-    [summary] = fold(plans, uncarded=set(fold_candidates(plans)), tz=TZ)
+    [summary] = fold(plans, uncarded=set(fold_candidates(plans)), tz=TZ, locale=EN, categories={})
     assert summary.messages[0].startswith(":inbox_tray: *6 new bookings*\n")
 
 
@@ -56,7 +56,13 @@ def test_a_listed_booking_goes_now_even_when_its_other_channel_is_full() -> None
         planned(state(f"B{n}"), number=f"B{n}", subscriptions=both) for n in range(FOLD_AT + 1)
     ]
     plans = busy + listed
-    [summary] = fold(plans, uncarded={p for p in fold_candidates(plans) if p[1] == "C"}, tz=TZ)
+    [summary] = fold(
+        plans,
+        uncarded={p for p in fold_candidates(plans) if p[1] == "C"},
+        tz=TZ,
+        locale=EN,
+        categories={},
+    )
     folded = {(n, "C") for n in summary.numbers}
     chosen = {p.number for p in within_budget(plans, folded=folded)}
     assert {p.number for p in listed} <= chosen

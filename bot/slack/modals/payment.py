@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo.models import Booking, Money, NewPayment, PaymentMethod
-from bot.money import DEFAULT_LOCALE, EXAMPLE, AmountError, over_by, parse_amount
+from bot.money import EXAMPLE, AmountError, over_by, parse_amount
 from bot.ops import Actor
 from bot.ops.forms import PaymentForm
 from bot.ops.outcomes import Recorded
@@ -117,7 +117,7 @@ def read_text(view: dict[str, Any], block: Block) -> tuple[str, str]:
 
 
 def read_payment(
-    view: dict[str, Any], currency: str, now: datetime, locale: str = DEFAULT_LOCALE
+    view: dict[str, Any], currency: str, now: datetime, locale: str
 ) -> tuple[NewPayment | None, dict[str, str]]:
     """The form as a NewPayment, or errors keyed by block id."""
     value, wrong_amount = read_amount(view, currency, locale)
