@@ -191,6 +191,19 @@ def cancel_view(
     )
 
 
+PAYMENT_REASON = "Payment"
+REFUND_REASON = "Refund"
+
+
+def reason_prefill(booking: Booking) -> str:
+    """The Reason the payment form opens with: `Refund` on a canceled booking something was
+    paid on (its form is for money given back), else `Payment`. Left as it was, it follows
+    the amount's sign when submitted (bot.slack.modals.payment `recorded_reason`)."""
+    price = booking.price
+    paid = price is not None and price.total_paid.amount > 0
+    return REFUND_REASON if booking.canceled and paid else PAYMENT_REASON
+
+
 def _amount_block(booking: Booking, locale: str) -> InputBlock:
     """The payment form's Amount: prefilled with the balance due, hinted, in the locale."""
     price = booking.price
@@ -260,7 +273,9 @@ def pay_view(
                 block_id=B.REASON,
                 label="Reason (shown to the customer)",
                 element=PlainTextInputElement(
-                    action_id="value", initial_value="Payment", max_length=MAX_LENGTHS[B.REASON]
+                    action_id="value",
+                    initial_value=reason_prefill(booking),
+                    max_length=MAX_LENGTHS[B.REASON],
                 ),
             ),
             InputBlock(
