@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.bookeo.models import Booking
 from bot.slack.text import amount, clip, escape, when
+from bot.wording import category_name, people_count
 
 
 def snapshot(booking: Booking) -> dict[str, Any]:
@@ -208,4 +209,7 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def _people(numbers: dict[str, int], categories: dict[str, str]) -> str:
-    return ", ".join(f"{n} {categories.get(c, c)}" for c, n in sorted(numbers.items())) or "no one"
+    """`3 Adults, 1 Child`: by the account's category names, counted in words as the card's
+    Party is (bot.wording), never a raw id or "1 Children"."""
+    words = [people_count(n, category_name(c, categories)) for c, n in sorted(numbers.items())]
+    return escape(", ".join(words)) or "no one"
