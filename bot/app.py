@@ -296,6 +296,7 @@ def _jobs(
         tz=settings.timezone,
         notifier=relay.notifier,
         relay=relay,
+        locale=settings.business_locale,
     )
     return JobRunner(deps, Leadership(store.engine), clock)
 
@@ -370,6 +371,7 @@ def _deps(
             access=access,
             clock=clock,
             tz=settings.timezone,
+            locale=settings.business_locale,
         ),
         channels=ChannelOps(
             store=store,

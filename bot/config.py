@@ -88,7 +88,9 @@ class Settings(BaseSettings):
     locale: str | None = Field(
         default=None,
         description="how the business writes amounts (a Babel locale such as en_AU or de_DE): "
-        "read and shown in the modals; unset: the usual locale of BUSINESS_TIMEZONE's country "
+        "read in the payment form and written on every card, thread line, list, summary, "
+        "digest and reminder (de_DE: 1.250,00 USD); unset: the usual locale of "
+        "BUSINESS_TIMEZONE's country "
         "(Australia/Sydney → en_AU, Europe/Berlin → de_DE; UTC → en_US)",
     )
     region: str | None = Field(

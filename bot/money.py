@@ -227,7 +227,7 @@ class Standing:
     def settled(self) -> bool:
         return self.value == 0
 
-    def text(self, *, locale: str = DEFAULT_LOCALE) -> str:
+    def text(self, *, locale: str) -> str:
         if self.settled:
             return "nothing owed (canceled)" if self.canceled else "paid"
         return amount(self.value, self.currency, locale=locale)

@@ -23,16 +23,19 @@ def escape(text: str) -> str:
 
 
 def amount(
-    value: Decimal, currency: str, *, locale: str = DEFAULT_LOCALE, code: bool = True
+    value: Decimal, currency: str, *, locale: str, code: bool = True, grouped: bool = True
 ) -> str:
     """`1,250.00 USD`: the locale's decimal and group marks and the currency's decimals, from
-    Babel (`1.250,00 EUR` in de_DE, `1,250 JPY`); `code=False` leaves the currency out. The
-    sign is kept: say "refund of" with the absolute value.
+    Babel (`1.250,00 EUR` in de_DE, `1,250 JPY`); `code=False` leaves the currency out, and
+    `grouped=False` the thousands marks (`1250,00`: what a form prefills). The sign is kept:
+    say "refund of" with the absolute value. `locale` is the business's (LOCALE, or its time
+    zone's usual one): required, so that no caller writes en_US marks by default.
 
     Babel's own pattern formatter takes ~100 µs a call, which a 300-booking schedule would
     feel; its symbols, looked up once per locale, and Python's formatting take ~2 µs."""
     decimal, group, digits = _marks(locale, currency)
-    text = f"{value:,.{digits}f}".translate({ord(","): group, ord("."): decimal})
+    text = f"{value:{',' if grouped else ''}.{digits}f}"
+    text = text.translate({ord(","): group, ord("."): decimal})
     return f"{text} {currency}" if code else text
 
 

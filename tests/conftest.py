@@ -9,9 +9,10 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -38,7 +39,7 @@ settings.register_profile("repeatable", derandomize=True, database=None, print_b
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 # Babel reads its locale data on first use (~0.2 s): once here, not inside a timed example.
-amount(Decimal(0), "USD")
+amount(Decimal(0), "USD", locale="en_US")
 
 _OUR_PREFIXES = (
     "SLACK_",
@@ -235,10 +236,12 @@ def tally(server: FakeSlackAPI) -> None:
             )
 
 
-@pytest.fixture
-async def bot(
-    fake_slack: FakeSlackAPI, sandbox: Sandbox, database_url: str
+@asynccontextmanager
+async def running_bot(
+    fake_slack: FakeSlackAPI, sandbox: Sandbox, database_url: str, **more: Any
 ) -> AsyncIterator[BotApp]:
+    """A started bot on the fake Slack and the sandbox, with staff and a cashier; `more`
+    are further settings (e.g. `locale="de_DE"`)."""
     settings = Settings(
         _env_file=None,
         slack_bot_token="xoxb-test",
@@ -247,6 +250,7 @@ async def bot(
         database_url=database_url,
         business_timezone="Australia/Sydney",
         bot_admins=ADMIN,
+        **more,
     )
     app = build_app(settings, sandbox=sandbox)
     app.asgi = fake_slack.watch(app.asgi)  # type: ignore[assignment]  # ack bodies, checked
@@ -255,5 +259,15 @@ async def bot(
     now = app.deps.clock.now()
     for user, role in ((STAFF, Role.STAFF), (CASHIER, Role.CASHIER)):
         await app.store.set_role(TEAM, user, role, granted_by=ADMIN, at=now)
-    yield app
-    await app.stop()
+    try:
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+async def bot(
+    fake_slack: FakeSlackAPI, sandbox: Sandbox, database_url: str
+) -> AsyncIterator[BotApp]:
+    async with running_bot(fake_slack, sandbox, database_url) as app:
+        yield app

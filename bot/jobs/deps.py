@@ -37,3 +37,4 @@ class JobDeps:
     tz: ZoneInfo
     notifier: AdminNotifier
     relay: RelayWork
+    locale: str  # LOCALE: how digests and reminders write amounts (`1.250,00 USD` in de_DE)

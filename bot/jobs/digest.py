@@ -72,6 +72,7 @@ async def _post(deps: JobDeps, digest: Digest, day: date) -> int:
         title=title,
         tz=deps.tz,
         categories=await deps.catalog.category_names(),
+        locale=deps.locale,
         max_messages=10,
         notes=notes,
     )

@@ -52,10 +52,11 @@ def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo) -> str:
 
 
 def reminder_blocks(
-    group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[str, str]
+    group: SlotGroup, now: datetime, tz: tzinfo, categories: dict[str, str], *, locale: str
 ) -> list[Block]:
-    """The summary, then who is coming, in as many sections as it takes (≤ 50 blocks)."""
-    lines = [booking_line(b, categories) for b in group.bookings]
+    """The summary, then who is coming, in as many sections as it takes (≤ 50 blocks), what
+    is due written in the business's `locale`."""
+    lines = [booking_line(b, categories, locale=locale) for b in group.bookings]
     chunks = chunk_lines(lines)
     blocks: list[Block] = [SectionBlock(text=reminder_text(group, now, tz))]
     shown = chunks[: REMINDER_BLOCKS - 2]
@@ -95,7 +96,7 @@ async def run(deps: JobDeps, now: datetime) -> int:
                 await deps.slack.chat_postMessage(
                     channel=reminder.channel_id,
                     text=reminder_text(group, now, deps.tz),
-                    blocks=reminder_blocks(group, now, deps.tz, categories),
+                    blocks=reminder_blocks(group, now, deps.tz, categories, locale=deps.locale),
                 )
                 posted += 1
             except Exception:

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.bookeo.models import Booking
 from bot.slack.text import amount, clip, escape, when
+from bot.wording import category_name, people_count
 
 
 def snapshot(booking: Booking) -> dict[str, Any]:
@@ -86,8 +87,10 @@ def diff(
     *,
     tz: tzinfo,
     categories: dict[str, str],
+    locale: str,
 ) -> list[Change]:
-    """The changes from `old` to `new` (None: never seen / removed from Bookeo)."""
+    """The changes from `old` to `new` (None: never seen / removed from Bookeo), amounts
+    written in the business's `locale`."""
     if new is None:
         return [Change("removed", "was removed from Bookeo")]
     if old is None:
@@ -112,11 +115,12 @@ def diff(
     if old["paid"] != new["paid"] and new["paid"] is not None:
         delta = Decimal(new["paid"]) - Decimal(old["paid"] or 0)
         verb = "paid" if delta > 0 else "refunded"
+        currency = new["currency"]
         changes.append(
             Change(
                 verb,
-                f"{verb} {amount(abs(delta), new['currency'])} "
-                f"(total paid {amount(Decimal(new['paid']), new['currency'])})",
+                f"{verb} {amount(abs(delta), currency, locale=locale)} "
+                f"(total paid {amount(Decimal(new['paid']), currency, locale=locale)})",
                 abs(delta),
                 new["currency"],
             )
@@ -125,7 +129,11 @@ def diff(
 
 
 def first_seen(
-    booking: Booking, *, created_webhook: bool, payments: list[tuple[Decimal, str]]
+    booking: Booking,
+    *,
+    created_webhook: bool,
+    payments: list[tuple[Decimal, str]],
+    locale: str,
 ) -> list[Change]:
     """What a booking the relay has not shown before amounts to, named from what it is: new
     only when Bookeo says it was created (its `created` webhook, or a creation time that is
@@ -143,7 +151,8 @@ def first_seen(
         currency = payments[0][1]
         total = sum((value for value, unit in payments if unit == currency), Decimal(0))
         verb = "paid" if total >= 0 else "refunded"
-        return [Change(verb, f"{verb} {amount(abs(total), currency)}", abs(total), currency)]
+        said = f"{verb} {amount(abs(total), currency, locale=locale)}"
+        return [Change(verb, said, abs(total), currency)]
     return [Change("updated", "updated in Bookeo")]
 
 
@@ -200,4 +209,7 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def _people(numbers: dict[str, int], categories: dict[str, str]) -> str:
-    return ", ".join(f"{n} {categories.get(c, c)}" for c, n in sorted(numbers.items())) or "no one"
+    """`3 Adults, 1 Child`: by the account's category names, counted in words as the card's
+    Party is (bot.wording), never a raw id or "1 Children"."""
+    words = [people_count(n, category_name(c, categories)) for c, n in sorted(numbers.items())]
+    return escape(", ".join(words)) or "no one"

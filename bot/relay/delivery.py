@@ -68,6 +68,7 @@ class Delivery:
         self._catalog = catalog
         self._clock = clock
         self._tz = settings.timezone
+        self._locale = settings.business_locale
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -179,7 +180,12 @@ class Delivery:
             except Exception as error:
                 await self._failed(number, group, error)
         uncarded = {pair for pair in fold_candidates(plans) if await relay.card(*pair) is None}
-        summaries = fold(plans, uncarded=uncarded, tz=self._tz)
+        # The seats each category takes (a summary counts people as slots do): read only
+        # when a summary may be folded, like the names each plan read above (cached).
+        seats = await self._catalog.categories() if uncarded else {}
+        summaries = fold(
+            plans, uncarded=uncarded, tz=self._tz, locale=self._locale, categories=seats
+        )
         listed = {(number, s.channel) for s in summaries for number in s.numbers}
         going = within_budget(plans, folded=listed)
         # Nothing is posted that cannot be recorded as posted: the try is written first (one
@@ -227,6 +233,7 @@ class Delivery:
             categories=await self._catalog.category_names(),
             now=self._clock.now(),
             tz=self._tz,
+            locale=self._locale,
             audit=await self._store.audit_log(booking_number=number),
             notes=await self._store.note(number),
         )

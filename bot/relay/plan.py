@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.bookeo.models import Booking
+from bot.bookeo.models import Booking, PeopleCategory
 from bot.relay.actors import cancel_reason, slack_user
 from bot.relay.changes import (
     Change,
@@ -150,20 +150,24 @@ def plan_booking(
     categories: dict[str, str],
     now: datetime,
     tz: tzinfo,
+    locale: str,
     audit: Sequence[AuditEntry] = (),
     notes: str | None = None,
 ) -> BookingPlan:
     """What to say about one booking (its latest state `booking` against `old`, the state
     its cards last showed), and to whom; `audit` (the bot's audit rows of the booking) says
-    who did it from Slack and why it was canceled, `notes` go on the card."""
+    who did it from Slack and why it was canceled, `notes` go on the card, amounts are
+    written in the business's `locale`."""
     new = snapshot(booking) if booking is not None else None
     if is_stale(old, new):
         return BookingPlan(number, items, booking, [], None, stale=True)
     if old is None and booking is not None:
         created = any((i.domain, i.type) == ("bookings", "created") for i in items)
-        changes = first_seen(booking, created_webhook=created, payments=_payments(items))
+        changes = first_seen(
+            booking, created_webhook=created, payments=_payments(items), locale=locale
+        )
     else:
-        changes = diff(old, new, tz=tz, categories=categories)
+        changes = diff(old, new, tz=tz, categories=categories, locale=locale)
     if not changes:  # a repeat of what the cards already show (diff names created too)
         return BookingPlan(number, items, booking, changes, new)
     paid_only = all(c.kind in ("paid", "refunded") for c in changes)
@@ -198,6 +202,7 @@ def plan_booking(
             cancel_reason=reason,
             notes=notes,
             changed_by=f"<@{by}> (Slack)" if by else None,
+            locale=locale,
         )
         card = Card(
             [b.to_dict() for b in booking_card(booking, options)], card_text(booking, options)
@@ -245,10 +250,16 @@ def fold_candidates(plans: list[BookingPlan]) -> list[tuple[str, str]]:
 
 
 def fold(
-    plans: list[BookingPlan], *, uncarded: Collection[tuple[str, str]], tz: tzinfo
+    plans: list[BookingPlan],
+    *,
+    uncarded: Collection[tuple[str, str]],
+    tz: tzinfo,
+    locale: str,
+    categories: dict[str, PeopleCategory],
 ) -> list[Summary]:
     """The summaries to post: for each channel with more than FOLD_AT of the candidates that
-    have no card there (`uncarded`), one list of them instead of a card each."""
+    have no card there (`uncarded`), one list of them instead of a card each (amounts in
+    the business's `locale`, people by the seats their `categories` take)."""
     fresh: dict[str, list[BookingPlan]] = {}
     for plan, channel in _foldable(plans):
         if (plan.number, channel) in uncarded:
@@ -258,9 +269,8 @@ def fold(
         if len(many) <= FOLD_AT:
             continue
         listed = [SummaryItem(p.booking, p.changes) for p in many if p.booking is not None]
-        summaries.append(
-            Summary(channel, tuple(p.number for p in many), summary_messages(listed, tz))
-        )
+        messages = summary_messages(listed, tz, locale=locale, categories=categories)
+        summaries.append(Summary(channel, tuple(p.number for p in many), messages))
     return summaries
 
 

@@ -5,7 +5,7 @@ Listeners reach the store and Bookeo only through the operations here, never dir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -33,7 +33,9 @@ class Deps:
     channels: ChannelOps
     lookups: Lookups
     metrics: Metrics | None = None
-    locale: str = "en_US"  # LOCALE: how amounts are read and written in the modals
+    # LOCALE (Settings.business_locale): how amounts are read in the modals and written on
+    # every card, list and line a listener renders.
+    locale: str = field(kw_only=True)
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()

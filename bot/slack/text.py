@@ -15,10 +15,12 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
-def money(value: Money | None) -> str:
+def money(value: Money | None, *, locale: str) -> str:
+    """`1,250.00 USD`, or `1.250,00 USD` for a de_DE business (LOCALE): every amount the bot
+    writes is shaped by the business's locale, carried to each builder explicitly."""
     if value is None:
         return "—"
-    return amount(value.amount, value.currency)
+    return amount(value.amount, value.currency, locale=locale)
 
 
 def chunk_lines(lines: list[str], limit: int = SECTION_TEXT) -> list[str]:

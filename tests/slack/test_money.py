@@ -228,3 +228,58 @@ async def test_a_canceled_booking_shows_what_is_owed_back_and_prefills_nothing(
     [amount_block] = [b for b in view["blocks"] if b.get("block_id") == B.AMOUNT]
     assert "initial_value" not in amount_block["element"]  # today: the full price
     assert f"canceled · paid {paid:,.2f} USD · credit due {paid:,.2f} USD" in texts(view)
+
+
+def prefilled_reason(view: dict[str, Any]) -> str:
+    [block] = [b for b in view["blocks"] if b.get("block_id") == B.REASON]
+    return str(block["element"]["initial_value"])
+
+
+async def refund(bot: BotApp, slack: FakeSlackAPI, number: str, reason: str | None) -> None:
+    """A refund of 5 through the form, its Reason left as prefilled (None) or typed."""
+    view = await command_modal(bot, slack, f"pay {number}", user=CASHIER)
+    typed = prefilled_reason(view) if reason is None else reason
+    ack = await submit(bot, view, form("-5", **{B.REASON: text_input(typed)}), user=CASHIER)
+    assert ack["response_action"] == "push", ack
+    await submit(bot, {**ack["view"], "id": "VPUSHED"}, {}, user=CASHIER)
+    await settle(bot, slack)
+
+
+async def test_a_refund_is_recorded_with_a_refund_reason_unless_one_was_typed(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = upcoming_booking(sandbox)
+    pay_in_sandbox(sandbox, booking.number, Decimal("20"))
+
+    def refunds() -> list[str]:
+        return [
+            p.reason
+            for p in sorted(sandbox.state.payments.values(), key=lambda p: p.id)
+            if p.booking_number == booking.number and p.amount == -5
+        ]
+
+    await refund(bot, fake_slack, booking.number, None)
+    assert refunds() == ["Refund"]  # today: "Payment", the form's default
+    result = await shown(fake_slack, 2)
+    assert "Refund of 5.00 USD recorded" in texts(result)
+    await refund(bot, fake_slack, booking.number, "Goodwill gesture")
+    assert refunds() == ["Refund", "Goodwill gesture"]  # what the person typed is kept
+    [listed] = await run(bot, fake_slack, f"payments {booking.number}", token="pays")
+    lines = [line for line in texts(listed).split("\\n") if "Refund of" in line]
+    assert len(lines) == 2 and all("Refund of *5.00 USD*" in line for line in lines)
+    assert lines[0].endswith("· Refund") and "· Goodwill gesture" in lines[1]
+
+
+async def test_a_canceled_bookings_form_opens_with_a_refund_reason(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = upcoming_booking(sandbox)
+    pay_in_sandbox(sandbox, booking.number, Decimal("30"))
+    sandbox.state.cancel_booking(booking.number, agent="Front desk", reason="Storm")
+    await refund(bot, fake_slack, booking.number, None)
+    [made] = [
+        p
+        for p in sandbox.state.payments.values()
+        if p.booking_number == booking.number and p.amount == -5
+    ]
+    assert made.reason == "Refund"

@@ -28,6 +28,7 @@ from bot.relay.plan import (
 from bot.store import InboxItem, Subscription
 
 TZ = ZoneInfo("Europe/London")
+EN = "en_US"  # the business's locale (LOCALE), which every builder takes
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 ALL_KINDS = frozenset({"created", "changed", "canceled", "payments"})
 _ids = count(1)
@@ -108,6 +109,7 @@ def planned(
         categories={"Cadults": "Adults"},
         now=NOW,
         tz=TZ,
+        locale=EN,
     )
 
 
@@ -234,7 +236,7 @@ def uncarded(plans: list[BookingPlan]) -> set[tuple[str, str]]:
 
 def test_more_than_five_new_bookings_in_a_channel_fold_into_one_summary() -> None:
     plans = new_bookings(FOLD_AT + 1) + new_bookings(FOLD_AT, channel="COTHER")
-    [summary] = fold(plans, uncarded=uncarded(plans), tz=TZ)
+    [summary] = fold(plans, uncarded=uncarded(plans), tz=TZ, locale=EN, categories={})
     assert summary.channel == "C"
     assert summary.numbers == tuple(f"B{n}" for n in range(FOLD_AT + 1))
     [message] = summary.messages
@@ -245,7 +247,7 @@ def test_more_than_five_new_bookings_in_a_channel_fold_into_one_summary() -> Non
 def test_bookings_with_a_card_already_or_urgent_ones_do_not_fold() -> None:
     plans = new_bookings(FOLD_AT + 1)
     carded = {("B0", "C")}
-    assert fold(plans, uncarded=uncarded(plans) - carded, tz=TZ) == []
+    assert fold(plans, uncarded=uncarded(plans) - carded, tz=TZ, locale=EN, categories={}) == []
     urgent = planned(state("BU", starts_in=timedelta(hours=2)), number="BU")
     assert urgent.urgent is not None
     assert ("BU", "C") not in fold_candidates([*plans[1:], urgent])
@@ -253,7 +255,7 @@ def test_bookings_with_a_card_already_or_urgent_ones_do_not_fold() -> None:
 
 def test_a_long_summary_continues_in_more_messages() -> None:
     plans = new_bookings(41)
-    [summary] = fold(plans, uncarded=uncarded(plans), tz=TZ)
+    [summary] = fold(plans, uncarded=uncarded(plans), tz=TZ, locale=EN, categories={})
     assert [m.splitlines()[0] for m in summary.messages] == [
         ":inbox_tray: *41 new bookings*",
         ":inbox_tray: *41 new bookings* (continued)",

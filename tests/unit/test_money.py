@@ -127,10 +127,10 @@ def test_any_text_is_an_amount_or_a_sentence(text: str) -> None:
 
 
 def test_amounts_are_formatted_by_babel() -> None:
-    assert amount(D("1250.5"), "USD") == "1,250.50 USD"
+    assert amount(D("1250.5"), "USD", locale="en_US") == "1,250.50 USD"
     assert amount(D("1250.5"), "EUR", locale="de_DE") == "1.250,50 EUR"
     assert amount(D("1250"), "JPY", locale="ja_JP") == "1,250 JPY"
-    assert amount(D("-100"), "USD") == "-100.00 USD"
+    assert amount(D("-100"), "USD", locale="en_US") == "-100.00 USD"
 
 
 def test_methods_as_people_say_them() -> None:

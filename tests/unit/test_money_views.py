@@ -15,7 +15,7 @@ from bot.roster import group_by_slot
 from bot.slack.ids import Block as B
 from bot.slack.views.lists import booking_line, payments_view, roster_messages
 from bot.slack.views.modals import MAX_LENGTHS, ModalMeta, payment_confirm_view
-from tests.unit.test_views import TZ, make_booking
+from tests.unit.test_views import EN, TZ, make_booking
 
 USD = lambda a: {"amount": str(a), "currency": "USD"}  # noqa: E731
 
@@ -31,11 +31,11 @@ def paid(total: int, *, canceled: bool = False):
 
 
 def test_roster_and_digest_lines_show_credit_due() -> None:
-    assert booking_line(paid(110), {}).endswith("— credit due 75.00 USD")  # not "paid"
-    assert booking_line(paid(35), {}).endswith("— paid")
-    assert booking_line(paid(10), {}).endswith("— due 25.00 USD")
+    assert booking_line(paid(110), {}, locale=EN).endswith("— credit due 75.00 USD")  # not "paid"
+    assert booking_line(paid(35), {}, locale=EN).endswith("— paid")
+    assert booking_line(paid(10), {}, locale=EN).endswith("— due 25.00 USD")
     [blocks] = roster_messages(
-        group_by_slot([paid(110)], [], {}, {}), title="Today", tz=TZ, categories={}
+        group_by_slot([paid(110)], [], {}, {}), title="Today", tz=TZ, categories={}, locale=EN
     )
     assert "credit due 75.00 USD" in json.dumps([b.to_dict() for b in blocks])
 
@@ -59,7 +59,8 @@ def test_the_payments_list_says_refund_of_and_the_method_in_words() -> None:
         ),
     ]
     text = json.dumps(
-        [b.to_dict() for b in payments_view(paid(90), payments, tz=TZ)], ensure_ascii=False
+        [b.to_dict() for b in payments_view(paid(90), payments, tz=TZ, locale=EN)],
+        ensure_ascii=False,
     )
     assert "Payment of *110.00 USD* · Credit card" in text
     assert "Refund of *20.00 USD* · Bank transfer" in text and "-20.00" not in text
@@ -94,7 +95,7 @@ def test_a_pending_payment_always_fits_private_metadata(char: str, other: str) -
         },
     )
     view = payment_confirm_view(
-        "1038", payment.amount.amount, "USD", meta, due=Decimal(0), paid=Decimal(0)
+        "1038", payment.amount.amount, "USD", meta, due=Decimal(0), paid=Decimal(0), locale=EN
     )
     assert len(view.private_metadata or "") <= 3000
     assert ModalMeta.load(view.private_metadata) == meta

@@ -35,7 +35,7 @@ from bot.slack.views.outcomes import (
 )
 from tests.unit.test_views import make_booking
 
-OPTIONS = CardOptions(tz=ZoneInfo("Australia/Sydney"))
+OPTIONS = CardOptions(tz=ZoneInfo("Australia/Sydney"), locale="en_AU")
 LOST = BookeoConnectionError("timed out", method="POST", path="x", may_have_reached=True)
 
 

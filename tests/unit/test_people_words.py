@@ -19,7 +19,7 @@ from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.slack.views.home import home_view
 from bot.slack.views.lists import roster_messages
 from bot.wording import course_sessions, course_when, party, people_count, plural
-from tests.unit.test_views import START, TZ, make_booking
+from tests.unit.test_views import EN, START, TZ, make_booking
 
 CATEGORIES = {
     "Cadults": PeopleCategory(id="Cadults", name="Adults", num_seats=1),
@@ -94,7 +94,7 @@ def test_headcounts_agree_with_seats_in_every_view() -> None:
     roster = str(
         [
             b.to_dict()
-            for m in roster_messages([group], title="T", tz=TZ, categories=NAMES)
+            for m in roster_messages([group], title="T", tz=TZ, categories=NAMES, locale=EN)
             for b in m
         ]
     )
@@ -104,7 +104,10 @@ def test_headcounts_agree_with_seats_in_every_view() -> None:
     )
     assert "10 people" in home
     reminder = str(
-        [b.to_dict() for b in reminder_blocks(group, START - timedelta(minutes=30), TZ, NAMES)]
+        [
+            b.to_dict()
+            for b in reminder_blocks(group, START - timedelta(minutes=30), TZ, NAMES, locale=EN)
+        ]
     )
     assert "10 people" in reminder and "1 Family (2+2)" in reminder and "Families" not in reminder
 
@@ -138,7 +141,9 @@ def test_a_course_card_and_its_slot_list_show_sessions() -> None:
     booking = make_booking(
         "9", "Ann", "Pottery", 1, endTime=(START + timedelta(weeks=3, hours=2)).isoformat()
     )
-    options = CardOptions(tz=TZ, categories=NAMES, courses=frozenset({"P1"}), notes="Wheel 3")
+    options = CardOptions(
+        tz=TZ, categories=NAMES, courses=frozenset({"P1"}), notes="Wheel 3", locale=EN
+    )
     card = str([b.to_dict() for b in booking_card(booking, options)])
     assert "Course of 4 sessions" in card and "*Notes*" in card and "Wheel 3" in card
     assert "Course of 4 sessions" in card_text(booking, options)
@@ -147,7 +152,7 @@ def test_a_course_card_and_its_slot_list_show_sessions() -> None:
     listed = str(
         [
             b.to_dict()
-            for m in roster_messages([group], title="T", tz=TZ, categories=NAMES)
+            for m in roster_messages([group], title="T", tz=TZ, categories=NAMES, locale=EN)
             for b in m
         ]
     )

@@ -14,6 +14,7 @@ from bot.relay.routing import in_quiet_hours, kinds_of, route
 from bot.store import Subscription
 
 TZ = ZoneInfo("Europe/London")
+EN = "en_US"  # the business's locale (LOCALE), which every builder takes
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
@@ -63,7 +64,13 @@ def sub(**fields) -> Subscription:
             facts(),
             facts(people={"Cadults": 3, "Cchildren": 1}),
             ["people"],
-            "Party 2 Adults → 3 Adults, 1 Children",
+            "Party 2 Adults → 3 Adults, 1 Child",
+        ),
+        (
+            facts(people={"Cadults": 3}),
+            facts(people={"Cadults": 1, "Cchildren": 2}),
+            ["people"],
+            "Party 3 Adults → 1 Adult, 2 Children",
         ),
         (facts(), facts(paid="50.00"), ["paid"], "Paid 50.00 USD (total paid 50.00 USD)"),
         (facts(paid="50.00"), facts(paid="20.00"), ["refunded"], "Refunded 30.00 USD"),
@@ -72,13 +79,15 @@ def sub(**fields) -> Subscription:
     ],
 )
 def test_what_changed_in_words(old, new, kinds, words) -> None:
-    changes = diff(old, new, tz=TZ, categories={"Cadults": "Adults", "Cchildren": "Children"})
+    changes = diff(
+        old, new, tz=TZ, categories={"Cadults": "Adults", "Cchildren": "Children"}, locale=EN
+    )
     assert [c.kind for c in changes] == kinds
     assert words in sentence(changes, agent=None)
 
 
 def test_who_changed_it_and_unclear_deletions() -> None:
-    changes = diff(facts(), facts(canceled=True), tz=TZ, categories={})
+    changes = diff(facts(), facts(canceled=True), tz=TZ, categories={}, locale=EN)
     assert (
         sentence(changes, agent="Back office <b>")
         == ":no_entry: Canceled — by Back office &lt;b&gt;."
@@ -149,9 +158,9 @@ def test_what_is_urgent() -> None:
         }
     )
     later = booking.model_copy(update={"start_time": NOW + timedelta(days=3)})
-    created = diff(None, facts(), tz=TZ, categories={})
-    paid = diff(facts(), facts(paid="10.00"), tz=TZ, categories={})
-    refund = diff(facts(paid="10.00"), facts(paid="0.00"), tz=TZ, categories={})
+    created = diff(None, facts(), tz=TZ, categories={}, locale=EN)
+    paid = diff(facts(), facts(paid="10.00"), tz=TZ, categories={}, locale=EN)
+    refund = diff(facts(paid="10.00"), facts(paid="0.00"), tz=TZ, categories={}, locale=EN)
     assert urgent_reason(created, booking, NOW) == "it starts within 24 hours"
     assert urgent_reason(created, later, NOW) is None
     assert urgent_reason(paid, booking, NOW) is None

@@ -18,6 +18,7 @@ from bot.slack.views.lists import help_blocks, payments_view, pick_list, roster_
 from bot.slack.views.modals import ModalMeta, cancel_view, pay_view
 
 TZ = ZoneInfo("Australia/Sydney")
+EN = "en_US"  # the business's locale (LOCALE), which every builder takes
 START = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
 nasty = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400)
 
@@ -101,6 +102,7 @@ def test_the_card_fits_whatever_the_data(
         shareable=True,
         notes=notes or None,
         cancel_reason=reason or None,
+        locale=EN,
     )
     blocks = booking_card(booking, options)
     check(blocks)
@@ -118,7 +120,7 @@ def test_the_card_fits_whatever_the_data(
 
 def test_user_text_is_escaped() -> None:
     booking = make_booking("1", "<!channel> & <@U1>", "Tour <b>", 2)
-    rendered = str([b.to_dict() for b in booking_card(booking, CardOptions(tz=TZ))])
+    rendered = str([b.to_dict() for b in booking_card(booking, CardOptions(tz=TZ, locale=EN))])
     assert "<!channel>" not in rendered and "&lt;!channel&gt; &amp; &lt;@U1&gt;" in rendered
 
 
@@ -132,7 +134,9 @@ def test_a_schedule_of_any_size_fits_in_messages(count: int, name: str) -> None:
         for i in range(count)
     ]
     groups = group_by_slot(bookings, [], {}, {})
-    messages = roster_messages(groups, title="Next 7 days", tz=TZ, categories={"Cadults": "Adults"})
+    messages = roster_messages(
+        groups, title="Next 7 days", tz=TZ, categories={"Cadults": "Adults"}, locale=EN
+    )
     assert 1 <= len(messages) <= 4
     for message in messages:
         check(message)
@@ -174,19 +178,19 @@ def test_lists_and_modals_validate() -> None:
         )
         for i in range(200)
     ]
-    view = payments_view(booking, payments, tz=TZ)
+    view = payments_view(booking, payments, tz=TZ, locale=EN)
     check(view)
     meta = ModalMeta(booking="1234", channel="C1", response_url="https://hooks.slack.com/x" * 20)
     for modal in (
-        cancel_view(booking, meta, tz=TZ, categories={}),
-        pay_view(booking, meta, tz=TZ, categories={}, now=START),
+        cancel_view(booking, meta, tz=TZ, categories={}, locale=EN),
+        pay_view(booking, meta, tz=TZ, categories={}, now=START, locale=EN),
     ):
         rendered = modal.to_dict()
         assert len(rendered["title"]["text"]) <= 24
         assert len(rendered["private_metadata"]) <= 3000
         assert len(rendered["blocks"]) <= 100
     assert Decimal(
-        pay_view(booking, meta, tz=TZ, categories={}, now=START).to_dict()["blocks"][1]["element"][
-            "initial_value"
-        ]
+        pay_view(booking, meta, tz=TZ, categories={}, now=START, locale=EN).to_dict()["blocks"][1][
+            "element"
+        ]["initial_value"]
     ) == Decimal("60")

@@ -35,7 +35,7 @@ from bot.slack.views.lists import (
 from bot.slack.views.modals import ModalMeta, cancel_view, summary_blocks
 from bot.slack.views.relay import SummaryItem, subscriptions_blocks, summary_messages
 from bot.slots import EventSlot, SlotChoice
-from tests.unit.test_views import START, TZ, make_booking
+from tests.unit.test_views import EN, START, TZ, make_booking
 
 NASTY_NAMES = [
     "<!channel> Smith & <Jones>",
@@ -135,7 +135,9 @@ def test_home_with_93_slots_today_fits_and_says_how_many_more() -> None:
 
 def test_the_create_modal_searches_157_products() -> None:
     products = [product(i) for i in range(157)]
-    state = FormState(products=products, categories={"C0": _category(0)}, day=START.date(), tz=TZ)
+    state = FormState(
+        products=products, categories={"C0": _category(0)}, day=START.date(), tz=TZ, locale=EN
+    )
     rendered = view_ok(create_view(state, ModalMeta()))
     [select] = [b["element"] for b in rendered["blocks"] if b.get("block_id") == "product"]
     assert select["type"] == "external_select" and select["min_query_length"] == 0
@@ -143,7 +145,7 @@ def test_the_create_modal_searches_157_products() -> None:
     assert [o.value for o in product_options(products, "Product 156")] == ["P156"]
     assert len(product_options(products, "")) == 100
     assert len(product_options(products, "product 1")) == 1 + 10 + 57  # 1, 10–19, 100–156
-    few = FormState(products=products[:100], categories={}, day=START.date(), tz=TZ)
+    few = FormState(products=products[:100], categories={}, day=START.date(), tz=TZ, locale=EN)
     [static] = [b["element"] for b in view_ok(create_view(few, ModalMeta()))["blocks"][:1]]
     assert static["type"] == "static_select" and len(static["options"]) == 100
 
@@ -178,7 +180,9 @@ def test_a_reminder_for_301_bookings_keeps_text_short() -> None:
     now = START - timedelta(minutes=30)
     text = reminder_text(group, now, TZ)
     assert len(text) < 300 and "\n" not in text
-    rendered = message_ok(reminder_blocks(group, now, TZ, {"Cadults": "Adults & kids"}), text)
+    rendered = message_ok(
+        reminder_blocks(group, now, TZ, {"Cadults": "Adults & kids"}, locale=EN), text
+    )
     escaped(rendered)
     shown = str(rendered)
     listed = sum(f"`{b.booking_number}`" in shown for b in bookings)
@@ -189,7 +193,7 @@ def test_long_notes_open_in_the_edit_modal() -> None:
     booking = make_booking("1234", "Ada", "Kayak", 2)
     for notes in ("n" * 1400, "n" * 2500, "n" * 5000):
         state = FormState(
-            products=[product(1)], categories={}, day=START.date(), tz=TZ, notes=notes
+            products=[product(1)], categories={}, day=START.date(), tz=TZ, notes=notes, locale=EN
         )
         view_ok(edit_view(booking, state, ModalMeta(booking="1234")))
 
@@ -199,10 +203,10 @@ def test_long_notes_open_in_the_edit_modal() -> None:
 
 def test_category_and_product_names_are_escaped_in_cards_and_text() -> None:
     booking = make_booking("1", "Ann", "Kayak & <Co>", 2)
-    options = CardOptions(tz=TZ, categories={"Cadults": "Adults & <kids>"})
+    options = CardOptions(tz=TZ, categories={"Cadults": "Adults & <kids>"}, locale=EN)
     escaped(message_ok(booking_card(booking, options), card_text(booking, options)))
     assert mrkdwn_problems(card_text(booking, options)) == []
-    escaped(payload(summary_blocks(booking, TZ, {"Cadults": "A & B"})))
+    escaped(payload(summary_blocks(booking, TZ, {"Cadults": "A & B"}, locale=EN)))
 
 
 # -- every builder, any data ---------------------------------------------------------------
@@ -213,11 +217,15 @@ def test_category_and_product_names_are_escaped_in_cards_and_text() -> None:
 def test_cards_and_modals_with_any_names(name: str, notes: str, people: int) -> None:
     booking = make_booking("1234", name, name, people, cancelationAgent=name)
     categories = {"Cadults": name}
-    options = CardOptions(tz=TZ, categories=categories, show_contacts=True, notes=notes or None)
+    options = CardOptions(
+        tz=TZ, categories=categories, show_contacts=True, notes=notes or None, locale=EN
+    )
     escaped(message_ok(booking_card(booking, options), card_text(booking, options)))
     meta = ModalMeta(booking="1234", channel="C1")
-    escaped(view_ok(cancel_view(booking, meta, tz=TZ, categories=categories)))
-    state = FormState(products=[product(1, name)], categories={}, day=START.date(), tz=TZ)
+    escaped(view_ok(cancel_view(booking, meta, tz=TZ, categories=categories, locale=EN)))
+    state = FormState(
+        products=[product(1, name)], categories={}, day=START.date(), tz=TZ, locale=EN
+    )
     escaped(view_ok(edit_view(booking, replace_notes(state, notes), meta)))
 
 
@@ -237,7 +245,7 @@ def test_a_day_of_300_bookings(name: str, count: int) -> None:
         for i in range(count)
     ]
     groups = group_by_slot(bookings, [], {}, {})
-    for message in roster_messages(groups, title=f"Today {name}", tz=TZ, categories={}):
+    for message in roster_messages(groups, title=f"Today {name}", tz=TZ, categories={}, locale=EN):
         escaped(message_ok(message))
     # A look-up answers at most MAX_RESULTS matches; the pick list shows them all.
     escaped(message_ok(pick_list(bookings[:MAX_RESULTS], query=name, tz=TZ, truncated=True)))
@@ -245,7 +253,7 @@ def test_a_day_of_300_bookings(name: str, count: int) -> None:
     new = Change("created", "New booking")
     paid = Change("paid", "Paid 10.50 USD", amount=Decimal("10.50"), currency="USD")
     items = [SummaryItem(b, [new] if i % 2 else [paid]) for i, b in enumerate(bookings)]
-    for text in summary_messages(items, TZ):
+    for text in summary_messages(items, TZ, locale=EN, categories={}):
         escaped(message_ok([], text))
     days = [("Today", groups), ("Tomorrow", groups)]
     escaped(view_ok(home_view(role=Role.ADMIN, days=days, tz=TZ, on_sandbox=False)))
@@ -265,6 +273,7 @@ def test_157_products_and_40_categories(name: str) -> None:
         product=products[0],
         slots=choices,
         people={"C0": 2},
+        locale=EN,
     )
     view_ok(create_view(state, ModalMeta(key="k" * 32)))
     for query in ("", name, name[:3]):
@@ -288,7 +297,7 @@ def test_500_payments_and_120_people_and_help() -> None:
         )
         for i in range(500)
     ]
-    escaped(message_ok(payments_view(booking, payments, tz=TZ)))
+    escaped(message_ok(payments_view(booking, payments, tz=TZ, locale=EN)))
     message_ok(help_blocks(Role.ADMIN, SUBCOMMANDS))
     message_ok(roles_blocks([(f"U{i:09d}", Role.CASHIER) for i in range(120)], ("UADMIN",)))
 

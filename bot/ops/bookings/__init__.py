@@ -47,6 +47,7 @@ class BookingOps:
         access: Access,
         clock: Clock,
         tz: ZoneInfo,
+        locale: str,
     ) -> None:
         self._s = Services(
             bookeo=bookeo,
@@ -57,6 +58,7 @@ class BookingOps:
             writes=IdempotentWrite(store, clock),
             clock=clock,
             tz=tz,
+            locale=locale,
         )
 
     # -- writes --------------------------------------------------------------------------

@@ -24,3 +24,4 @@ class Services:
     writes: IdempotentWrite
     clock: Clock
     tz: ZoneInfo
+    locale: str  # LOCALE: how outcomes write amounts ("Refund of 5,00 USD" in de_DE)

@@ -75,7 +75,7 @@ async def record_payment(
         return repeat
     payment = form.payment
     # "Refund of 100.00 USD": the word says the direction, so the figure has no sign.
-    shown = amount(abs(payment.amount.amount), payment.amount.currency)
+    shown = amount(abs(payment.amount.amount), payment.amount.currency, locale=s.locale)
     method = method_label(payment.payment_method, payment.payment_method_other)
     async with s.access.audited(actor, kind, form.booking_number) as audit:
         result = await s.writes.run(write, checking=checking)

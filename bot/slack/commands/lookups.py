@@ -116,7 +116,13 @@ async def run_roster(request: Roster, call: Call) -> None:
     )
     title = roster_title(request.label, roster)
     categories = await call.deps.catalog.category_names()
-    messages = roster_messages(roster.groups, title=title, tz=call.deps.tz, categories=categories)
+    messages = roster_messages(
+        roster.groups,
+        title=title,
+        tz=call.deps.tz,
+        categories=categories,
+        locale=call.deps.locale,
+    )
     for index, blocks in enumerate(messages):
         await call.say(title, blocks, replace=index == 0)
 
@@ -130,7 +136,7 @@ def roster_title(label: str, roster: RosterDays) -> str:
 
 async def run_payments(request: OnBooking, call: Call) -> None:
     found = await call.deps.lookups.payments(call.actor, request.booking_number)
-    blocks = payments_view(found.booking, found.payments, tz=call.deps.tz)
+    blocks = payments_view(found.booking, found.payments, tz=call.deps.tz, locale=call.deps.locale)
     await call.say(f"Payments for booking {found.booking.booking_number}", blocks)
 
 

@@ -34,7 +34,7 @@ async def open_cancel(
 ) -> None:
     async def build(booking: Booking) -> View:
         categories = await deps.catalog.category_names()
-        return cancel_view(booking, meta, tz=deps.tz, categories=categories)
+        return cancel_view(booking, meta, tz=deps.tz, categories=categories, locale=deps.locale)
 
     await open_booking_modal(
         client,

@@ -143,6 +143,7 @@ async def booking_card_options(
         shareable=shareable,
         notes=await deps.bookings.note(booking.booking_number) if booking else None,
         courses=await course_ids(deps),
+        locale=deps.locale,
     )
 
 
@@ -155,7 +156,7 @@ async def course_ids(deps: Deps) -> frozenset[str]:
 async def result_options(deps: Deps, actor: Actor, booking: Booking | None) -> CardOptions:
     """The options of the card a modal shows after a write (a plain one without a booking)."""
     if booking is None:
-        return CardOptions(tz=deps.tz)
+        return CardOptions(tz=deps.tz, locale=deps.locale)
     options = await card_options(deps, actor, in_channel=False, booking=booking)
     return replace(options, changed_by=f"<@{actor.user_id}> (Slack)")
 

@@ -39,7 +39,11 @@ SLOW_SEARCH = [
 async def initial_state(deps: Deps) -> FormState:
     products = [p for p in await deps.catalog.products() if p.api_bookings_allowed]
     return FormState(
-        products=products, categories=await deps.catalog.categories(), day=deps.today(), tz=deps.tz
+        products=products,
+        categories=await deps.catalog.categories(),
+        day=deps.today(),
+        tz=deps.tz,
+        locale=deps.locale,
     )
 
 
@@ -168,5 +172,9 @@ async def _create(
     outcome = await deps.bookings.create(actor, form, checking=checking)
     # Only a booking made has a card to show (and only then is the catalog asked).
     made = isinstance(outcome, Created)
-    options = await card_options(deps, actor, in_channel=False) if made else CardOptions(deps.tz)
+    options = (
+        await card_options(deps, actor, in_channel=False)
+        if made
+        else CardOptions(deps.tz, locale=deps.locale)
+    )
     await OpenModal(client, view_id, None).show(create_result(outcome, options))

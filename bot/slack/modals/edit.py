@@ -43,6 +43,7 @@ async def _state(deps: Deps, booking: Booking) -> FormState:
         people=people,
         slot=slot_of(booking),
         notes=await deps.bookings.note(booking.booking_number),
+        locale=deps.locale,
     )
 
 
@@ -129,7 +130,7 @@ async def _edit(
     actor: Actor,
 ) -> None:
     outcome = await deps.bookings.edit(actor, form)
-    options = CardOptions(tz=deps.tz)
+    options = CardOptions(tz=deps.tz, locale=deps.locale)
     if isinstance(outcome, Edited):
         line = edit_line(outcome, actor.user_id)
         await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)

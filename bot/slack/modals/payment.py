@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bookeo.models import Booking, Money, NewPayment, PaymentMethod
-from bot.money import DEFAULT_LOCALE, EXAMPLE, AmountError, over_by, parse_amount
+from bot.money import EXAMPLE, AmountError, over_by, parse_amount
 from bot.ops import Actor
 from bot.ops.forms import PaymentForm
 from bot.ops.outcomes import Recorded
@@ -33,10 +33,13 @@ from bot.slack.modals.common import (
 from bot.slack.runner import after_ack
 from bot.slack.views.modals import (
     MAX_LENGTHS,
+    PAYMENT_REASON,
+    REFUND_REASON,
     ModalMeta,
     message_view,
     pay_view,
     payment_confirm_view,
+    reason_prefill,
 )
 from bot.slack.views.outcomes import PAY_TITLE as TITLE
 from bot.slack.views.outcomes import STILL_CHECKING, payment_line, payment_result
@@ -53,6 +56,7 @@ async def open_payment(
             "currency": price.total_gross.currency if price else "USD",
             "due": str(due),
             "paid": str(price.total_paid.amount if price else Decimal(0)),
+            "reason": reason_prefill(booking),  # what the Reason opens with: not typed
         }
         form = replace(meta, key=secrets.token_hex(16), extra=extra)
         categories = await deps.catalog.category_names()
@@ -116,10 +120,25 @@ def read_text(view: dict[str, Any], block: Block) -> tuple[str, str]:
     return text.strip(), ""
 
 
+def recorded_reason(reason: str, value: Decimal, *, prefilled: str) -> str:
+    """The reason to record: the one typed, or — when the form's own prefilled Reason was
+    left as it was — the amount's: a refund is recorded and shown as `Refund`, not as the
+    `Payment` the form opened with."""
+    if reason != prefilled:
+        return reason
+    return REFUND_REASON if value < 0 else PAYMENT_REASON
+
+
 def read_payment(
-    view: dict[str, Any], currency: str, now: datetime, locale: str = DEFAULT_LOCALE
+    view: dict[str, Any],
+    currency: str,
+    now: datetime,
+    locale: str,
+    *,
+    prefilled: str = PAYMENT_REASON,
 ) -> tuple[NewPayment | None, dict[str, str]]:
-    """The form as a NewPayment, or errors keyed by block id."""
+    """The form as a NewPayment, or errors keyed by block id; `prefilled` is the Reason the
+    form opened with."""
     value, wrong_amount = read_amount(view, currency, locale)
     try:
         method = PaymentMethod(field(view, Block.METHOD))
@@ -150,7 +169,7 @@ def read_payment(
         amount=Money(amount=value, currency=currency),
         payment_method=method,
         payment_method_other=other or None,
-        reason=reason,
+        reason=recorded_reason(reason, value, prefilled=prefilled),
         comment=comment or None,
         received_time=received,
     )
@@ -179,7 +198,14 @@ async def on_pay_submit(
     currency = extra.get("currency")
     if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
         currency = "USD"
-    payment, errors = read_payment(view, currency, deps.clock.now(), deps.locale)
+    prefilled = extra.get("reason")
+    payment, errors = read_payment(
+        view,
+        currency,
+        deps.clock.now(),
+        deps.locale,
+        prefilled=prefilled if isinstance(prefilled, str) else PAYMENT_REASON,
+    )
     if errors or payment is None or meta.booking is None:
         await ack(response_action="errors", errors=errors or {Block.AMOUNT: "Open the form again."})
         return

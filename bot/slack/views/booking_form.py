@@ -94,6 +94,7 @@ class FormState:
     slot: Slot | None = None
     people: dict[str, int] = field(default_factory=dict)
     notes: str | None = None
+    locale: str = field(kw_only=True)  # LOCALE: how the price is written (`1.250,00 USD`)
 
 
 def price_of(product: Product, people: dict[str, int]) -> tuple[Decimal, str] | None:
@@ -215,7 +216,7 @@ def _people_blocks(state: FormState) -> list[Block]:
     facts = []
     priced = price_of(state.product, state.people)
     if priced is not None:
-        facts.append(f"Price: *{amount(*priced)}*")
+        facts.append(f"Price: *{amount(*priced, locale=state.locale)}*")
     needed = seats_needed(state.people, state.categories)
     slot = next((s for s in state.slots if s.slot == state.slot), None)
     if slot is not None and slot.seats_left is not None:
@@ -294,7 +295,7 @@ def create_view(state: FormState, meta: ModalMeta) -> View:
 def edit_view(booking: Booking, state: FormState, meta: ModalMeta) -> View:
     categories = {c.id: c.name for c in state.categories.values()}
     blocks: list[Block] = [
-        *summary_blocks(booking, state.tz, categories),
+        *summary_blocks(booking, state.tz, categories, locale=state.locale),
         DividerBlock(),
         *_time_blocks(state, date_action=Action.EDIT_DATE),
         *_people_blocks(state),

@@ -38,6 +38,9 @@ class CardOptions:
     # Who made the last change from Slack (mrkdwn, e.g. "<@U1> (Slack)"): shown instead of
     # the API key Bookeo names for every change the bot makes.
     changed_by: str | None = None
+    # How the business writes amounts (LOCALE, a Babel locale): `1.250,00 USD` in de_DE.
+    # Required, so no card forgets it and falls back to en_US marks.
+    locale: str = field(kw_only=True)
 
 
 def booking_when(booking: Booking, options: CardOptions) -> str:
@@ -88,9 +91,9 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         _field("When", booking_when(booking, options)),
         _field("Party", escape(party(booking, options.categories))),
         _field("Customer", customer_line(booking.customer, show_contacts=options.show_contacts)),
-        _field("Price", money(price.total_gross) if price else "—"),
-        _field("Paid", money(price.total_paid) if price else "—"),
-        balance_field(booking),
+        _field("Price", money(price.total_gross, locale=options.locale) if price else "—"),
+        _field("Paid", money(price.total_paid, locale=options.locale) if price else "—"),
+        balance_field(booking, locale=options.locale),
     ]
     if booking.source:
         fields.append(_field("Source", escape(str(booking.source))))
@@ -129,7 +132,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
     return blocks
 
 
-def balance_field(booking: Booking) -> MarkdownTextObject:
+def balance_field(booking: Booking, *, locale: str) -> MarkdownTextObject:
     """`Balance due 35.00 USD`, `✓ paid`, or `Credit due 75.00 USD` when more was paid than
     the price (or anything was paid on a canceled booking: it is owed back)."""
     if booking.price is None:
@@ -137,7 +140,7 @@ def balance_field(booking: Booking) -> MarkdownTextObject:
     owed = standing(booking.price, canceled=booking.canceled)
     if owed.settled and not booking.canceled:
         return _field(owed.label, ":white_check_mark: paid")
-    return _field(owed.label, owed.text())
+    return _field(owed.label, owed.text(locale=locale))
 
 
 def card_buttons(booking: Booking, options: CardOptions) -> list[ButtonElement]:

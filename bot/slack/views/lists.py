@@ -36,11 +36,13 @@ def roster_messages(
     title: str,
     tz: tzinfo,
     categories: dict[str, str],
+    locale: str,
     max_messages: int = 4,
     notes: dict[str, str] | None = None,
 ) -> list[list[Block]]:
     """The schedule as one or more messages of at most 50 blocks, slots in time order; each
-    booking's notes (special requests) under its line when `notes` are given."""
+    booking's notes (special requests) under its line when `notes` are given, its amounts
+    in the business's `locale`."""
     header: list[Block] = [HeaderBlock(text=clip(title, 150))]
     if not groups:
         return [[*header, SectionBlock(text="No bookings.")]]
@@ -58,7 +60,7 @@ def roster_messages(
     )
     sections: list[Block] = []
     for group in groups:
-        sections.extend(_slot_sections(group, tz, categories, notes or {}))
+        sections.extend(_slot_sections(group, tz, categories, notes or {}, locale=locale))
     messages: list[list[Block]] = []
     current = header
     for block in sections:
@@ -84,7 +86,12 @@ def roster_messages(
 
 
 def _slot_sections(
-    group: SlotGroup, tz: tzinfo, categories: dict[str, str], notes: dict[str, str]
+    group: SlotGroup,
+    tz: tzinfo,
+    categories: dict[str, str],
+    notes: dict[str, str],
+    *,
+    locale: str,
 ) -> list[Block]:
     head = f"*{slot_when(group, tz)}* · {escape(group.product_name)}"
     facts = [plural(group.people, "person", "people")]
@@ -94,7 +101,7 @@ def _slot_sections(
         facts.append(f":warning: {group.unpaid} unpaid")
     lines = [f"{head}\n{' · '.join(facts)}"]
     for booking in group.bookings:
-        line = booking_line(booking, categories)
+        line = booking_line(booking, categories, locale=locale)
         note = notes.get(booking.booking_number)
         if note:
             line += "\n      :memo: _" + escape(clip(" ".join(note.split()), 300)) + "_"
@@ -125,21 +132,22 @@ def _booking_when(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> str:
     return when(booking.start_time, booking.end_time, tz)
 
 
-def booking_line(booking: Booking, categories: dict[str, str]) -> str:
+def booking_line(booking: Booking, categories: dict[str, str], *, locale: str) -> str:
     name = escape(booking.customer.full_name) if booking.customer else "customer not loaded"
-    paid = money_word(booking)
+    paid = money_word(booking, locale=locale)
     who = escape(party(booking, categories))
     return clip(f"• `{booking.booking_number}` {name} — {who} — {paid}", 600)
 
 
-def money_word(booking: Booking) -> str:
+def money_word(booking: Booking, *, locale: str) -> str:
     """`paid`, `due 35.00 USD` or `credit due 75.00 USD`, for a line about a booking."""
     if booking.price is None:
-        return f"due {money(None)}"
+        return f"due {money(None, locale=locale)}"
     owed = standing(booking.price, canceled=booking.canceled)
     if owed.settled:
-        return owed.text()
-    return f"{'credit due' if owed.label == 'Credit due' else 'due'} {owed.text()}"
+        return owed.text(locale=locale)
+    word = "credit due" if owed.label == "Credit due" else "due"
+    return f"{word} {owed.text(locale=locale)}"
 
 
 def pick_list(
@@ -199,7 +207,9 @@ def _pick_line(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> Section
     )
 
 
-def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> list[Block]:
+def payments_view(
+    booking: Booking, payments: list[Payment], *, tz: tzinfo, locale: str
+) -> list[Block]:
     title = f"Payments for booking {booking.booking_number}"
     blocks: list[Block] = [HeaderBlock(text=clip(title, 150))]
     if not payments:
@@ -212,7 +222,7 @@ def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> l
         who = escape(payment.agent) if payment.agent else "customer, online"
         reason = f" · {escape(payment.reason)}" if payment.reason else ""
         kind = "Refund" if payment.amount.amount < 0 else "Payment"
-        shown = amount(abs(payment.amount.amount), payment.amount.currency)
+        shown = amount(abs(payment.amount.amount), payment.amount.currency, locale=locale)
         lines.append(f"• {at} · {kind} of *{shown}* · {method} · by {who}{reason}")
     for chunk in _chunks(lines):
         blocks.append(SectionBlock(text=chunk))
@@ -223,11 +233,12 @@ def payments_view(booking: Booking, payments: list[Payment], *, tz: tzinfo) -> l
         blocks.append(
             SectionBlock(
                 fields=[
-                    MarkdownTextObject(text=f"*Price*\n{money(price.total_gross)}"),
+                    MarkdownTextObject(text=f"*Price*\n{money(price.total_gross, locale=locale)}"),
                     MarkdownTextObject(
-                        text=f"*Received*\n{amount(received, price.total_gross.currency)}"
+                        text="*Received*\n"
+                        + amount(received, price.total_gross.currency, locale=locale)
                     ),
-                    MarkdownTextObject(text=f"*{owed.label}*\n{owed.text()}"),
+                    MarkdownTextObject(text=f"*{owed.label}*\n{owed.text(locale=locale)}"),
                 ]
             )
         )

@@ -24,7 +24,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.bookeo.models import Booking, PaymentMethod
-from bot.money import DEFAULT_LOCALE, over_by, standing
+from bot.money import over_by, standing
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.text import clip, escape, money, when
@@ -126,7 +126,9 @@ def result_view(title: str, text: str, booking: Booking, options: CardOptions) -
     )
 
 
-def summary_blocks(booking: Booking, tz: tzinfo, categories: dict[str, str]) -> list[Block]:
+def summary_blocks(
+    booking: Booking, tz: tzinfo, categories: dict[str, str], *, locale: str
+) -> list[Block]:
     who = escape(booking.customer.full_name) if booking.customer else "—"
     if booking.price is None:
         owed = "balance due —"
@@ -135,9 +137,10 @@ def summary_blocks(booking: Booking, tz: tzinfo, categories: dict[str, str]) -> 
         if now_owed.settled:
             owed = "nothing paid, nothing owed" if booking.canceled else "paid in full"
         else:
-            owed = f"{now_owed.label.lower()} {now_owed.text()}"
+            owed = f"{now_owed.label.lower()} {now_owed.text(locale=locale)}"
         if booking.canceled:
-            owed = f"canceled · paid {money(booking.price.total_paid)} · {owed}"
+            paid = money(booking.price.total_paid, locale=locale)
+            owed = f"canceled · paid {paid} · {owed}"
     return [
         SectionBlock(
             text=clip(
@@ -153,7 +156,7 @@ def summary_blocks(booking: Booking, tz: tzinfo, categories: dict[str, str]) -> 
 
 
 def cancel_view(
-    booking: Booking, meta: ModalMeta, *, tz: tzinfo, categories: dict[str, str]
+    booking: Booking, meta: ModalMeta, *, tz: tzinfo, categories: dict[str, str], locale: str
 ) -> View:
     notify = Option(value="notify", label="Email the customer about the cancellation")
     policy = Option(value="policy", label="Apply the cancellation policy (may charge a fee)")
@@ -164,7 +167,7 @@ def cancel_view(
         close="Keep it",
         meta=meta,
         blocks=[
-            *summary_blocks(booking, tz, categories),
+            *summary_blocks(booking, tz, categories, locale=locale),
             InputBlock(
                 block_id=B.REASON,
                 label="Reason",
@@ -188,6 +191,48 @@ def cancel_view(
     )
 
 
+PAYMENT_REASON = "Payment"
+REFUND_REASON = "Refund"
+
+
+def reason_prefill(booking: Booking) -> str:
+    """The Reason the payment form opens with: `Refund` on a canceled booking something was
+    paid on (its form is for money given back), else `Payment`. Left as it was, it follows
+    the amount's sign when submitted (bot.slack.modals.payment `recorded_reason`)."""
+    price = booking.price
+    paid = price is not None and price.total_paid.amount > 0
+    return REFUND_REASON if booking.canceled and paid else PAYMENT_REASON
+
+
+def _amount_block(booking: Booking, locale: str) -> InputBlock:
+    """The payment form's Amount: prefilled with the balance due, hinted, in the locale."""
+    price = booking.price
+    currency = price.total_gross.currency if price else "?"
+    due = price.balance_due.amount if price and not booking.canceled else Decimal(0)
+    # A canceled booking owes nothing: the form is for money given back, so nothing is
+    # prefilled (its price would be wrong to take). The balance is prefilled as the business
+    # writes it, without thousands marks (`1250,00` in de_DE: `1.250` alone would be asked
+    # back as ambiguous when the currency has no decimals).
+    initial = amount(due, currency, locale=locale, code=False, grouped=False) if due > 0 else ""
+    if booking.canceled and price is not None and price.total_paid.amount > 0:
+        back = amount(price.total_paid.amount, currency, locale=locale, code=False)
+        hint = f"This booking is canceled: enter money given back as a negative amount (-{back})."
+    else:
+        hint = "A negative amount records a refund (you will be asked to confirm)."
+    example = amount(Decimal("49.90"), currency, locale=locale, code=False) if price else "49.90"
+    return InputBlock(
+        block_id=B.AMOUNT,
+        label=f"Amount ({currency})",
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id="value",
+            initial_value=initial or None,
+            placeholder=f"e.g. {example}",
+            max_length=MAX_LENGTHS[B.AMOUNT],
+        ),
+    )
+
+
 def pay_view(
     booking: Booking,
     meta: ModalMeta,
@@ -195,20 +240,8 @@ def pay_view(
     tz: tzinfo,
     categories: dict[str, str],
     now: datetime,
-    locale: str = DEFAULT_LOCALE,
+    locale: str,
 ) -> View:
-    price = booking.price
-    currency = price.total_gross.currency if price else "?"
-    due = price.balance_due.amount if price and not booking.canceled else Decimal(0)
-    # A canceled booking owes nothing: the form is for money given back, so nothing is
-    # prefilled (its price would be wrong to take).
-    initial = format(due, "f") if due > 0 else ""
-    if booking.canceled and price is not None and price.total_paid.amount > 0:
-        back = amount(price.total_paid.amount, currency, locale=locale, code=False)
-        hint = f"This booking is canceled: enter money given back as a negative amount (-{back})."
-    else:
-        hint = "A negative amount records a refund (you will be asked to confirm)."
-    example = amount(Decimal("49.90"), currency, locale=locale, code=False) if price else "49.90"
     methods = [
         Option(value=m.value, label="Other…" if m is PaymentMethod.OTHER else label)
         for m, label in METHOD_LABELS.items()
@@ -219,18 +252,8 @@ def pay_view(
         submit="Record",
         meta=meta,
         blocks=[
-            *summary_blocks(booking, tz, categories),
-            InputBlock(
-                block_id=B.AMOUNT,
-                label=f"Amount ({currency})",
-                hint=hint,
-                element=PlainTextInputElement(
-                    action_id="value",
-                    initial_value=initial or None,
-                    placeholder=f"e.g. {example}",
-                    max_length=MAX_LENGTHS[B.AMOUNT],
-                ),
-            ),
+            *summary_blocks(booking, tz, categories, locale=locale),
+            _amount_block(booking, locale),
             InputBlock(
                 block_id=B.METHOD,
                 label="Method",
@@ -250,7 +273,9 @@ def pay_view(
                 block_id=B.REASON,
                 label="Reason (shown to the customer)",
                 element=PlainTextInputElement(
-                    action_id="value", initial_value="Payment", max_length=MAX_LENGTHS[B.REASON]
+                    action_id="value",
+                    initial_value=reason_prefill(booking),
+                    max_length=MAX_LENGTHS[B.REASON],
                 ),
             ),
             InputBlock(
@@ -283,7 +308,7 @@ def payment_confirm_view(
     *,
     due: Decimal,
     paid: Decimal,
-    locale: str = DEFAULT_LOCALE,
+    locale: str,
 ) -> View:
     """The second, explicit confirmation of every refund, and of a payment above the balance
     due, naming the figures (as they were when the form opened)."""

@@ -11,7 +11,8 @@ from typing import Protocol
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.bookeo.models import Booking, Webhook
+from bot.bookeo.models import Booking, PeopleCategory, Webhook
+from bot.party import booking_seats
 from bot.records import Subscription
 from bot.slack.text import amount, chunk_lines, clip, escape, plural, when
 
@@ -150,18 +151,20 @@ def _heading(item: SummaryItem) -> str:
     return _HEADINGS.get(kinds[0], "changed") if kinds else "changed"
 
 
-def summary_line(item: SummaryItem, tz: tzinfo) -> str:
+def summary_line(item: SummaryItem, tz: tzinfo, *, categories: dict[str, PeopleCategory]) -> str:
+    """One booking in a summary; its headcount is the seats it takes (a "Family (2+2)" is
+    four), counted as a slot, a digest, App Home and a reminder count it."""
     booking = item.booking
-    people = booking.participants.total
+    people = booking_seats(booking, categories)
     said = "; ".join(c.text for c in item.changes)  # already mrkdwn, escaped
     return (
         f"• `{booking.booking_number}` {escape(booking.product_name or '')} · "
-        f"{when(booking.start_time, booking.end_time, tz)} · {people} "
-        f"{'person' if people == 1 else 'people'}" + (f" — {said}" if said else "")
+        f"{when(booking.start_time, booking.end_time, tz)} · "
+        f"{plural(people, 'person', 'people')}" + (f" — {said}" if said else "")
     )
 
 
-def summary_head(items: Sequence[SummaryItem]) -> str:
+def summary_head(items: Sequence[SummaryItem], *, locale: str) -> str:
     """What happened, counted: "6 new bookings", or "3 new · 2 moved · 1 canceled ·
     2 payments (120.00 USD)"."""
     counts = Counter(_heading(i) for i in items)
@@ -182,17 +185,25 @@ def summary_head(items: Sequence[SummaryItem]) -> str:
                     if c.kind == kind and c.amount is not None and c.currency:
                         totals[c.currency] = totals.get(c.currency, Decimal(0)) + c.amount
             if totals:
-                part += " (" + ", ".join(amount(v, k) for k, v in sorted(totals.items())) + ")"
+                sums = (amount(v, k, locale=locale) for k, v in sorted(totals.items()))
+                part += " (" + ", ".join(sums) + ")"
         parts.append(part)
     return f"*{plural(len(items), 'booking change')}:* " + " · ".join(parts)
 
 
-def summary_messages(items: Sequence[SummaryItem], tz: tzinfo) -> list[str]:
+def summary_messages(
+    items: Sequence[SummaryItem],
+    tz: tzinfo,
+    *,
+    locale: str,
+    categories: dict[str, PeopleCategory],
+) -> list[str]:
     """Many changes for one channel, to bookings it has no card of, listed instead of a card
     each (each booking once, with what happened to it): a few messages of up to
-    SUMMARY_LINES lines, the first with the counts."""
-    lines = [summary_line(item, tz) for item in items]
-    head = summary_head(items)
+    SUMMARY_LINES lines, the first with the counts (amounts in the business's `locale`,
+    people by the seats their `categories` take)."""
+    lines = [summary_line(item, tz, categories=categories) for item in items]
+    head = summary_head(items, locale=locale)
     messages = []
     for start in range(0, len(lines), SUMMARY_LINES):
         top = f":inbox_tray: {head}" + (" (continued)" if start else "")
