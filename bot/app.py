@@ -42,6 +42,7 @@ from bot.relay.intake import Intake
 from bot.relay.notify import AdminNotifier
 from bot.relay.pacing import ChannelPacer
 from bot.relay.service import Relay
+from bot.relay.sharing import Sharing
 from bot.sandbox import Sandbox
 from bot.slack import register
 from bot.slack.client import make_web_client
@@ -384,6 +385,14 @@ def _deps(
             catalog=catalog,
             lookup=lookup,
             access=access,
+            clock=clock,
+            tz=settings.timezone,
+        ),
+        sharing=Sharing(
+            poster=relay.delivery.cards,
+            store=store,
+            bookeo=bookeo,
+            catalog=catalog,
             clock=clock,
             tz=settings.timezone,
         ),

@@ -12,7 +12,6 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ops import Actor, UserFacingError
@@ -21,10 +20,9 @@ from bot.slack.commands.handlers import respond_card
 from bot.slack.commands.lookups import customer_page, find_page, read_more
 from bot.slack.deps import Deps
 from bot.slack.modals import open_for_booking
-from bot.slack.modals.common import booking_card_options, course_ids, meta_from_action
+from bot.slack.modals.common import course_ids, meta_from_action
 from bot.slack.runner import after_ack
 from bot.slack.text import escape
-from bot.slack.views.cards import booking_card, card_text
 
 Listener = Callable[..., Awaitable[None]]
 log = logging.getLogger(__name__)
@@ -122,35 +120,22 @@ async def on_share(
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id"
     )
-    work = _share(_value(body), channel, respond, client, deps, actor)
+    work = _share(_value(body), channel, respond, deps, actor)
     after_ack(deps, client, body, work, name="share")
 
 
 async def _share(
-    booking_number: str,
-    channel: str | None,
-    respond: AsyncRespond,
-    client: AsyncWebClient,
-    deps: Deps,
-    actor: Actor,
+    booking_number: str, channel: str | None, respond: AsyncRespond, deps: Deps, actor: Actor
 ) -> None:
-    """Post the card in the channel as the bot (chat.postMessage), so its buttons update it
-    in place and add their thread line: a message posted through `response_url` cannot be
-    edited with chat.update."""
-    booking = await deps.bookings.get(booking_number)
-    # A channel post: never contact details; the card keeps its buttons.
-    options = await booking_card_options(deps, booking, show_contacts=False, shareable=False)
-    blocks = [b.to_dict() for b in booking_card(booking, options)]
-    shared_by = {"type": "mrkdwn", "text": f"Shared by <@{actor.user_id}>"}
-    blocks.append({"type": "context", "elements": [shared_by]})
-    text = card_text(booking, options)
-    if channel:
-        try:
-            await client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-            return
-        except SlackApiError as error:  # e.g. not_in_channel: a channel the bot is not in
-            log.info("sharing in %s through response_url: %s", channel, error.response.get("error"))
-    await respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
+    """Share the card in the channel: the relay posts it as the bot and keeps it current
+    (bot/relay/sharing.py). Where the bot cannot post, it goes through `response_url`, as a
+    card nobody can keep current."""
+    shared = await deps.sharing.share(booking_number, channel, user_id=actor.user_id)
+    if shared.ts is None:
+        card = shared.card
+        await respond(
+            response_type="in_channel", replace_original=False, text=card.text, blocks=card.blocks
+        )
 
 
 def _opener(verb: str) -> Listener:

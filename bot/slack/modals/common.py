@@ -16,6 +16,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.bookeo.models import Booking, ProductType
 from bot.ops import Actor
 from bot.permissions import Permission
+from bot.relay.plan import Card
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, user_message
 from bot.slack.text import escape
@@ -182,15 +183,20 @@ async def refresh_card(
     blocks = [b.to_dict() for b in booking_card(booking, options)]
     try:
         if in_channel and meta.channel and meta.message_ts:
+            number = booking.booking_number
+            sharer = await deps.sharing.sharer(number, meta.channel, meta.message_ts)
+            if sharer is not None:
+                blocks = Card(blocks, "").shared(sharer).blocks
             await client.chat_update(
                 channel=meta.channel,
                 ts=meta.message_ts,
                 blocks=blocks,
                 text=card_text(booking, options),
             )
-            await client.chat_postMessage(
-                channel=meta.channel, thread_ts=meta.message_ts, text=line
-            )
+            if sharer is None:  # a shared card's thread line comes from the relay, once
+                await client.chat_postMessage(
+                    channel=meta.channel, thread_ts=meta.message_ts, text=line
+                )
         elif meta.response_url:
             await AsyncWebhookClient(meta.response_url).send(
                 replace_original=True, blocks=blocks, text=card_text(booking, options)
