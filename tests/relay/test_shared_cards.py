@@ -97,7 +97,7 @@ async def test_sharing_twice_in_a_channel_refreshes_the_one_card_and_points_to_i
     ts = card["ts_assigned"]
     [refreshed] = updates(fake_slack, ts)
     assert f"Shared by <@{ADMIN}>" in texts(refreshed["blocks"])
-    [again] = [c for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
+    [again] = in_channel(fake_slack, "chat.postMessage", thread=True)
     assert again["thread_ts"] == ts and again["reply_broadcast"] is True
     assert f"Shared again by <@{ADMIN}>" in again["text"]
 
