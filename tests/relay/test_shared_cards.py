@@ -165,3 +165,27 @@ async def test_a_cancel_from_the_shared_cards_own_button_adds_one_line(
     assert f"Shared by <@{STAFF}>" in texts(updates(fake_slack, ts)[-1]["blocks"])
     [line] = replies(fake_slack, ts)  # the button's change, told once (by the relay)
     assert "guide sick" in line and f"<@{STAFF}>" in line
+
+
+async def test_a_shared_channel_is_told_of_every_change_with_no_subscription_there() -> None:
+    """The planner, pure: a payment no subscription routes still refreshes the shared card
+    (which says who shared it), once per channel."""
+    from bot.bookeo.models import Booking as Model
+    from bot.relay.plan import plan_booking
+    from tests.unit.test_delivery_plan import NOW, TZ, facts_of, item, price, state
+
+    old, new = state(price=price(paid="0.00")), state(price=price(paid="50.00"))
+    plan = plan_booking(
+        "B1",
+        [item(new)],
+        Model.model_validate(new),
+        old=facts_of(old),
+        subscriptions=[],
+        categories={"Cadults": "Adults"},
+        now=NOW,
+        tz=TZ,
+        shared={"CSHARED": "U9"},
+    )
+    assert [(p.channel, p.shared_by) for p in plan.posts()] == [("CSHARED", "U9")]
+    assert plan.card is not None and plan.channels() == ["CSHARED"]
+    assert "Shared by <@U9>" in texts(plan.card.shared("U9").blocks)
