@@ -395,6 +395,7 @@ def _deps(
             catalog=catalog,
             clock=clock,
             tz=settings.timezone,
+            webhooks=backend.reachable,
         ),
         metrics=metrics,
         locale=settings.business_locale,

@@ -23,11 +23,13 @@ from datetime import tzinfo
 from slack_sdk.errors import SlackApiError
 
 from bot.bookeo import BookeoClient
+from bot.bookeo.models import Booking
 from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.relay.actors import cancel_reason
 from bot.relay.cards import GONE, CardPoster
 from bot.relay.plan import Card, channel_card
+from bot.relay.routing import route
 from bot.slack.views.cards import CardOptions
 from bot.store import Store
 from bot.store.relay import Posted
@@ -45,6 +47,14 @@ class Shared:
     again: bool = False  # the card was already in the channel: refreshed and pointed to
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A card the relay keeps current."""
+
+    shared_by: str | None  # who shared it; None: a subscription's card
+    tells: bool  # the relay adds the thread line of a change made from its buttons
+
+
 class Sharing:
     def __init__(
         self,
@@ -55,7 +65,9 @@ class Sharing:
         catalog: Catalog,
         clock: Clock,
         tz: tzinfo,
+        webhooks: bool = True,
     ) -> None:
+        self._webhooks = webhooks  # Bookeo tells the relay of each change as it happens
         self._poster = poster
         self._store = store
         self._bookeo = bookeo
@@ -82,11 +94,27 @@ class Sharing:
         await self._store.relay.set_card(booking_number, channel, ref, at=self._clock.now())
         return Shared(card, ts, again=again)
 
-    async def sharer(self, booking_number: str, channel: str, ts: str) -> str | None:
-        """Who shared the card at `ts`, when it is a shared card the relay keeps current (it
-        then adds the thread line of every change, made in Slack too)."""
-        ref = await self._store.relay.card(booking_number, channel)
-        return ref.shared_by if isinstance(ref, Posted) and ref.ts == ts else None
+    async def kept(self, booking: Booking, channel: str, ts: str, kind: str) -> Kept | None:
+        """Whether the relay keeps the card at `ts` (None: it does not), who shared it, and
+        whether the relay will add the thread line of a `kind` change made from its buttons
+        (it names the person and the reason, from the audit rows): a shared card hears of
+        every change, a subscription's of those its subscriptions there route."""
+        ref = await self._store.relay.card(booking.booking_number, channel)
+        if not isinstance(ref, Posted) or ref.ts != ts:
+            return None
+        if not self._webhooks:  # only a periodic resync would tell it: say it now
+            return Kept(ref.shared_by, tells=False)
+        if ref.shared_by is not None:
+            return Kept(ref.shared_by, tells=True)
+        routes = route(
+            await self._store.relay.subscriptions(channel_id=channel),
+            kinds={kind},
+            product_id=booking.product_id,
+            start=booking.start_time,
+            now=self._clock.now(),
+            tz=self._tz,
+        )
+        return Kept(None, tells=bool(routes))
 
     async def _refresh(self, channel: str, ts: str, card: Card, user_id: str) -> bool:
         """Bring the card already in the channel up to date and point to it from the channel;

@@ -170,9 +170,11 @@ async def refresh_card(
     actor: Actor,
     line: str,
     cancel_reason: str | None = None,
+    kind: str = "changed",
 ) -> None:
     """Update the card that launched the modal, in place, with the booking as re-read after
-    the write (None: Bookeo could not say, so the card stays as it was)."""
+    the write (None: Bookeo could not say, so the card stays as it was); `kind` is the
+    subscription kind of the change (changed, canceled, payments)."""
     if booking is None:
         return
     in_channel = bool(meta.channel and meta.message_ts)
@@ -183,17 +185,18 @@ async def refresh_card(
     blocks = [b.to_dict() for b in booking_card(booking, options)]
     try:
         if in_channel and meta.channel and meta.message_ts:
-            number = booking.booking_number
-            sharer = await deps.sharing.sharer(number, meta.channel, meta.message_ts)
-            if sharer is not None:
-                blocks = Card(blocks, "").shared(sharer).blocks
+            kept = await deps.sharing.kept(booking, meta.channel, meta.message_ts, kind)
+            if kept is not None and kept.shared_by is not None:
+                blocks = Card(blocks, "").shared(kept.shared_by).blocks
             await client.chat_update(
                 channel=meta.channel,
                 ts=meta.message_ts,
                 blocks=blocks,
                 text=card_text(booking, options),
             )
-            if sharer is None:  # a shared card's thread line comes from the relay, once
+            # A card the relay keeps gets its thread line from the relay (once per change
+            # per channel), when the change's webhook arrives.
+            if kept is None or not kept.tells:
                 await client.chat_postMessage(
                     channel=meta.channel, thread_ts=meta.message_ts, text=line
                 )
