@@ -42,6 +42,7 @@ from bot.relay.intake import Intake
 from bot.relay.notify import AdminNotifier
 from bot.relay.pacing import ChannelPacer
 from bot.relay.service import Relay
+from bot.relay.sharing import Sharing
 from bot.sandbox import Sandbox
 from bot.slack import register
 from bot.slack.client import make_web_client
@@ -388,6 +389,16 @@ def _deps(
             access=access,
             clock=clock,
             tz=settings.timezone,
+        ),
+        sharing=Sharing(
+            poster=relay.delivery.cards,
+            store=store,
+            bookeo=bookeo,
+            catalog=catalog,
+            clock=clock,
+            tz=settings.timezone,
+            locale=settings.business_locale,
+            webhooks=backend.reachable,
         ),
         metrics=metrics,
         locale=settings.business_locale,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from bot.bookeo import BookeoClient
-from bot.bookeo.models import PeopleCategory, Product
+from bot.bookeo.models import PeopleCategory, Product, ProductType
 
 CACHE_SECONDS = 600.0
 
@@ -47,6 +47,11 @@ class Catalog:
     async def category_names(self) -> dict[str, str]:
         """People category id → name, for rendering."""
         return {c.id: c.name for c in (await self.categories()).values()}
+
+    async def course_ids(self) -> frozenset[str]:
+        """The fixedCourse products: their bookings read as sessions, not one long block."""
+        products = await self.products()
+        return frozenset(p.product_id for p in products if p.type == ProductType.FIXED_COURSE)
 
     async def product(self, product_id: str) -> Product | None:
         return next((p for p in await self.products() if p.product_id == product_id), None)

@@ -67,7 +67,7 @@ async def test_serve_takes_commands_modals_buttons_and_events_over_socket_mode(
         ack = await slack.slash_command(
             slash_command("1001", user=ADMIN, response_url=slack.response_url("find"))
         )
-        assert "Looking up 1001" in str(ack.get("payload")), ack
+        assert not ack.get("payload"), ack  # empty: Slack cannot replace a command's ack
         [card] = await slack.wait_for("respond:find", within=15)
         assert "1001" in str(card)
 

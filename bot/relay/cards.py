@@ -51,6 +51,9 @@ PERMANENT = frozenset(
     }
 )
 
+# A card Slack no longer has: a shared one is then forgotten (a person deleted it).
+GONE = frozenset({"message_not_found", "cant_update_message"})
+
 
 @dataclass(frozen=True)
 class Line:
@@ -88,16 +91,20 @@ class CardPoster:
         """Tell each of the plan's channels (but those a summary covered), page if urgent,
         and remember the state the cards now show."""
         if plan.changes:
-            for target in plan.targets:
-                channel = target.subscription.channel_id
+            for post in plan.posts():
+                channel = post.channel
                 if (plan.number, channel) in folded:
                     continue
+                card = plan.card
+                if card is not None and post.shared_by:
+                    card = card.shared(post.shared_by)
                 await self.show(
                     channel,
                     plan.number,
-                    plan.card,
+                    card,
                     Line(plan.line, plan.line_key, retried=plan.retried),
-                    broadcast=target.broadcast,
+                    broadcast=post.broadcast,
+                    shared=post.shared_by is not None,
                 )
                 if plan.resynced:
                     self._resynced[channel] += 1
@@ -113,23 +120,33 @@ class CardPoster:
         self._resynced.clear()
 
     async def show(
-        self, channel: str, number: str, card: Card | None, line: Line, *, broadcast: bool
+        self,
+        channel: str,
+        number: str,
+        card: Card | None,
+        line: Line,
+        *,
+        broadcast: bool,
+        shared: bool = False,
     ) -> None:
         """Post the booking's card in `channel` (the first card says it all), or update the
         one there and add `line` to its thread. Without a card (the booking was removed) only
-        an existing card's thread hears of it. A channel Slack refuses for good is paused."""
+        an existing card's thread hears of it. A channel Slack refuses for good is paused; a
+        shared card Slack no longer has (deleted, or a channel the bot left) is forgotten."""
         ts = await self.card_ts(channel, number)
         try:
             if card is not None:
                 if ts is None:
                     await self._post_card(channel, number, card)
                     return
-                await self._slack.chat_update(
-                    channel=channel, ts=ts, blocks=card.blocks, text=card.text
-                )
+                await self.update(channel, ts, card)
             if ts is not None:
                 await self._post_line(channel, ts, line, broadcast=broadcast)
         except SlackApiError as error:
+            if shared and _code(error) in PERMANENT | GONE:
+                await self._relay.forget_card(number, channel)
+                if _code(error) in GONE:
+                    return
             if _code(error) not in PERMANENT:
                 raise
             await self.pause(channel, _code(error))
@@ -164,6 +181,10 @@ class CardPoster:
         """chat.postMessage in the channel's turn (Slack allows about one a second there)."""
         async with self._pacer.turn(channel):
             return await self._slack.chat_postMessage(channel=channel, **message)
+
+    async def update(self, channel: str, ts: str, card: Card) -> None:
+        """Show `card` in the card message at `ts` (chat.update)."""
+        await self._slack.chat_update(channel=channel, ts=ts, blocks=card.blocks, text=card.text)
 
     async def pause(self, channel: str, code: str) -> None:
         """Stop posting to a channel Slack refuses for good, and tell the admins (once)."""

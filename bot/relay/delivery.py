@@ -73,7 +73,7 @@ class Delivery:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.delivered = 0
-        self._cards = CardPoster(
+        self.cards = CardPoster(
             store=store,
             slack=slack,
             pacer=pacer or ChannelPacer(),
@@ -207,7 +207,7 @@ class Delivery:
                     return
                 try:
                     with request_context(f"booking-{plan.number}"):
-                        await self._cards.carry_out(plan, folded=folded)
+                        await self.cards.carry_out(plan, folded=folded)
                     await relay.done([i.id for i in plan.items])
                     self.delivered += len(plan.items)
                     self._observe(plan)
@@ -215,7 +215,7 @@ class Delivery:
                     await self._failed(plan.number, plan.items, error)
 
         await asyncio.gather(*(deliver(p) for p in going))
-        await self._cards.note_resyncs()
+        await self.cards.note_resyncs()
 
     async def _plan(
         self, number: str, items: list[InboxItem], subscriptions: list[Subscription]
@@ -236,6 +236,8 @@ class Delivery:
             locale=self._locale,
             audit=await self._store.audit_log(booking_number=number),
             notes=await self._store.note(number),
+            shared=await self._store.relay.shared_cards(number),
+            courses=await self._catalog.course_ids(),
         )
         if plan.stale:
             log.info("ignoring an out-of-order delivery for booking %s", number)
@@ -253,12 +255,12 @@ class Delivery:
         pairs they covered (a summary that did not go covers none)."""
         folded: set[tuple[str, str]] = set()
         for summary in summaries:
-            if await self._cards.summary(summary.channel, summary.messages):
+            if await self.cards.summary(summary.channel, summary.messages):
                 folded.update((number, summary.channel) for number in summary.numbers)
         return folded
 
     def _observe(self, plan: BookingPlan) -> None:
-        if self._metrics is None or not (plan.targets and plan.changes):
+        if self._metrics is None or not plan.posts():
             return
         arrived = min(i.received_at for i in plan.items)
         waited = (self._clock.now() - arrived).total_seconds()

@@ -19,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -56,6 +56,26 @@ class Card:
     blocks: list[dict[str, Any]]
     text: str
 
+    def shared(self, user_id: str) -> Card:
+        """The card as shared in a channel: it says who shared it, on every refresh too."""
+        context = {"type": "mrkdwn", "text": f"Shared by <@{user_id}>"}
+        return Card([*self.blocks, {"type": "context", "elements": [context]}], self.text)
+
+
+def channel_card(booking: Booking, options: CardOptions) -> Card:
+    """A booking's card for a channel post: never contact details, and no "Share" button."""
+    channel = replace(options, show_contacts=False, shareable=False)
+    return Card([b.to_dict() for b in booking_card(booking, channel)], card_text(booking, channel))
+
+
+@dataclass(frozen=True)
+class Post:
+    """One channel's card of the booking to post or update, and its thread line."""
+
+    channel: str
+    broadcast: bool  # the thread line is also shown in the channel
+    shared_by: str | None = None  # a shared card: it says who shared it
+
 
 @dataclass(frozen=True)
 class BookingPlan:
@@ -73,6 +93,9 @@ class BookingPlan:
     urgent: str | None = None  # why the first subscription that thinks so counts it urgent
     card: Card | None = None  # None: no card to post or update (removed, or nobody to tell)
     stale: bool = False  # older than the state the cards show: ignored
+    # The channels where the card was shared ("Share in channel"), each with who shared it:
+    # kept current on every change, whatever the subscriptions there say.
+    shared: tuple[tuple[str, str], ...] = ()
 
     @property
     def retried(self) -> bool:
@@ -84,15 +107,23 @@ class BookingPlan:
         """Only reconciliation brought it: a webhook in the same batch means Bookeo did."""
         return all(item.message_id.startswith(RESYNC_PREFIX) for item in self.items)
 
-    def channels(self, *, skip: Collection[tuple[str, str]] = ()) -> list[str]:
-        """The channels this plan posts to, but for the (booking, channel) pairs in `skip`."""
+    def posts(self) -> list[Post]:
+        """Each channel to tell, once: the subscriptions' (merged per channel), then those
+        where the card was only shared."""
         if not self.changes:
             return []
-        return [
-            t.subscription.channel_id
+        shared = dict(self.shared)
+        posts = [
+            Post(
+                t.subscription.channel_id, t.broadcast, shared.pop(t.subscription.channel_id, None)
+            )
             for t in self.targets
-            if (self.number, t.subscription.channel_id) not in skip
         ]
+        return posts + [Post(channel, False, user) for channel, user in shared.items()]
+
+    def channels(self, *, skip: Collection[tuple[str, str]] = ()) -> list[str]:
+        """The channels this plan posts to, but for the (booking, channel) pairs in `skip`."""
+        return [p.channel for p in self.posts() if (self.number, p.channel) not in skip]
 
 
 @dataclass(frozen=True)
@@ -153,21 +184,19 @@ def plan_booking(
     locale: str,
     audit: Sequence[AuditEntry] = (),
     notes: str | None = None,
+    shared: Mapping[str, str] | None = None,
+    courses: frozenset[str] = frozenset(),
 ) -> BookingPlan:
     """What to say about one booking (its latest state `booking` against `old`, the state
     its cards last showed), and to whom; `audit` (the bot's audit rows of the booking) says
     who did it from Slack and why it was canceled, `notes` go on the card, amounts are
-    written in the business's `locale`."""
+    written in the business's `locale`; `shared` (channel → who shared the card there) are
+    told of every change, `courses` are the fixedCourse products (their cards list the
+    sessions)."""
     new = snapshot(booking) if booking is not None else None
     if is_stale(old, new):
         return BookingPlan(number, items, booking, [], None, stale=True)
-    if old is None and booking is not None:
-        created = any((i.domain, i.type) == ("bookings", "created") for i in items)
-        changes = first_seen(
-            booking, created_webhook=created, payments=_payments(items), locale=locale
-        )
-    else:
-        changes = diff(old, new, tz=tz, categories=categories, locale=locale)
+    changes = _changes(items, booking, old, new, tz=tz, categories=categories, locale=locale)
     if not changes:  # a repeat of what the cards already show (diff names created too)
         return BookingPlan(number, items, booking, changes, new)
     paid_only = all(c.kind in ("paid", "refunded") for c in changes)
@@ -192,21 +221,19 @@ def plan_booking(
         changes, agent=agent, deleted_unclear=booking is None, slack_user=by, reason=reason
     )
     urgent = [r for t in routes if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
+    shared = shared or {}
     card = None
-    if booking is not None and routes:
+    if booking is not None and (routes or shared):
         options = CardOptions(
             tz=tz,
             categories=categories,
-            show_contacts=False,
-            shareable=False,
             cancel_reason=reason,
             notes=notes,
+            courses=courses,
             changed_by=f"<@{by}> (Slack)" if by else None,
             locale=locale,
         )
-        card = Card(
-            [b.to_dict() for b in booking_card(booking, options)], card_text(booking, options)
-        )
+        card = channel_card(booking, options)
     return BookingPlan(
         number,
         items,
@@ -219,7 +246,28 @@ def plan_booking(
         line_key=hashlib.sha256(f"{number}\n{dumps(old or {})}".encode()).hexdigest()[:32],
         urgent=urgent[0] if urgent else None,
         card=card,
+        shared=tuple(sorted(shared.items())),
     )
+
+
+def _changes(
+    items: list[InboxItem],
+    booking: Booking | None,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    *,
+    tz: tzinfo,
+    categories: dict[str, str],
+    locale: str,
+) -> list[Change]:
+    """What changed since the cards last showed the booking; for a booking the cards never
+    showed, what it is (created only when Bookeo says so)."""
+    if old is None and booking is not None:
+        created = any((i.domain, i.type) == ("bookings", "created") for i in items)
+        return first_seen(
+            booking, created_webhook=created, payments=_payments(items), locale=locale
+        )
+    return diff(old, new, tz=tz, categories=categories, locale=locale)
 
 
 def _since(old: dict[str, Any] | None, booking: Booking | None) -> datetime | None:

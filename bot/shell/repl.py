@@ -130,7 +130,7 @@ class Session:
         )
         response = await link.post(body)
         await link.settle()
-        # In Slack the reply replaces the "One moment…" ack; show the ack only if nothing came.
+        # An ack with text (a usage error) is the answer; shown unless a reply came instead.
         if response.content and token not in self.screen.answered and not self.screen.quiet:
             try:
                 ack = response.json()

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.ops import Access, BookingOps
 from bot.ops.channels import ChannelOps
 from bot.ops.lookups import Lookups
+from bot.relay.sharing import Sharing
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -32,6 +33,7 @@ class Deps:
     bookings: BookingOps
     channels: ChannelOps
     lookups: Lookups
+    sharing: Sharing  # "Share in channel": cards the relay then keeps current
     metrics: Metrics | None = None
     # LOCALE (Settings.business_locale): how amounts are read in the modals and written on
     # every card, list and line a listener renders.

@@ -6,22 +6,23 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.bookeo.models import Booking
 from bot.ops import Actor
 from bot.permissions import Permission
+from bot.slack.commands.lookups import find_page
 from bot.slack.deps import Deps
 from bot.slack.errors import user_message
 from bot.slack.ids import Block as B
-from bot.slack.ids import Callback
-from bot.slack.modals.common import booking_card_options, field
+from bot.slack.modals.common import booking_card_options, course_ids, field
 from bot.slack.modals.create import open_create
 from bot.slack.runner import after_ack
 from bot.slack.text import escape
 from bot.slack.views.cards import booking_card
-from bot.slack.views.home import find_view, home_view
-from bot.slack.views.lists import pick_list
-from bot.slack.views.modals import ModalMeta, message_view, modal
+from bot.slack.views.home import find_view, found_view, home_view
+from bot.slack.views.modals import ModalMeta, message_view
 
 DAY_LABELS = ("Today", "Tomorrow")
 
@@ -99,20 +100,19 @@ async def _find(query: str, actor: Actor, view_id: str, client: AsyncWebClient, 
         return
     if not result.bookings:
         shown = message_view("Find a booking", f":mag: No booking matches *{escape(query)}*.")
-    elif len(result.bookings) == 1:
-        shown_contacts = actor.may(Permission.SEE_CONTACTS)
-        options = await booking_card_options(
-            deps, result.bookings[0], show_contacts=shown_contacts, shareable=False
-        )
-        options = replace(options, actions=False)
-        shown = modal(
-            callback_id=Callback.FIND_RESULT,
-            title="Find a booking",
-            blocks=booking_card(result.bookings[0], options),
-        )
+    elif result.total == 1:
+        shown = found_view(await card_in_modal(result.bookings[0], actor, deps))
     else:
-        blocks = pick_list(result.bookings, query=query, tz=deps.tz, truncated=result.truncated)
-        for block in blocks:
-            block.accessory = None  # type: ignore[attr-defined]
-        shown = modal(callback_id=Callback.FIND_RESULT, title="Find a booking", blocks=blocks)
+        # As `/bookeo find` does: today's and the nearest first, ten at a time, "N more" and
+        # Show more (actions.on_more puts the next page in this modal's place).
+        _, blocks = find_page(result, query, deps, await course_ids(deps))
+        shown = found_view(blocks)
     await client.views_update(view_id=view_id, view=shown)
+
+
+async def card_in_modal(booking: Booking, actor: Actor, deps: Deps) -> list[Block]:
+    """A booking's card as a modal shows it: without the buttons that answer a message."""
+    options = await booking_card_options(
+        deps, booking, show_contacts=actor.may(Permission.SEE_CONTACTS), shareable=False
+    )
+    return booking_card(booking, replace(options, actions=False))

@@ -27,9 +27,12 @@ def aware(moment: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Posted:
-    """A booking's card that Slack has, by its message ts."""
+    """A booking's card that Slack has, by its message ts; `shared_by` is who shared it with
+    "Share in channel" (None: a subscription put it there). A shared card is kept current on
+    every change of its booking, whatever the channel's subscriptions say."""
 
     ts: str
+    shared_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,20 +46,27 @@ class Pending:
 
 CardRef = Posted | Pending
 
-# How the cards table's `ts` column holds a CardRef: a ts, or this prefix and the key. Existing
-# rows and the migration that widened the column use this encoding; nothing above the store
-# sees it.
+# How the cards table's `ts` column holds a CardRef: a ts, "pending:" and the key, or
+# "shared:", the sharer's user id, ":" and the ts. Existing rows and the migration that
+# widened the column use this encoding (a shared card needs no migration: user ids and ts
+# hold no ":"); nothing above the store sees it.
 _PENDING_PREFIX = "pending:"
+_SHARED_PREFIX = "shared:"
 
 
 def _card_ref(column: str) -> CardRef:
     if column.startswith(_PENDING_PREFIX):
         return Pending(column.removeprefix(_PENDING_PREFIX))
+    if column.startswith(_SHARED_PREFIX):
+        user, _, ts = column.removeprefix(_SHARED_PREFIX).rpartition(":")
+        return Posted(ts, shared_by=user)
     return Posted(column)
 
 
 def _card_column(ref: CardRef) -> str:
-    return ref.ts if isinstance(ref, Posted) else _PENDING_PREFIX + ref.key
+    if isinstance(ref, Pending):
+        return _PENDING_PREFIX + ref.key
+    return f"{_SHARED_PREFIX}{ref.shared_by}:{ref.ts}" if ref.shared_by else ref.ts
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,54 @@ def _subscription(row: SubscriptionRow) -> Subscription:
     )
 
 
+class _CardsPart:
+    """Where each booking's living card is, per channel (a part of RelayRepository)."""
+
+    _sessions: async_sessionmaker[AsyncSession]
+
+    async def card(self, booking_number: str, channel_id: str) -> CardRef | None:
+        async with self._sessions() as session:
+            row = await session.get(CardRow, (booking_number, channel_id))
+            return _card_ref(row.ts) if row else None
+
+    async def set_card(
+        self, booking_number: str, channel_id: str, ref: CardRef, *, at: datetime
+    ) -> None:
+        """Record (or correct) where a booking's card is."""
+        ts = _card_column(ref)
+        async with self._sessions.begin() as session:
+            row = await session.get(CardRow, (booking_number, channel_id))
+            if row is None:
+                session.add(
+                    CardRow(
+                        booking_number=booking_number, channel_id=channel_id, ts=ts, posted_at=at
+                    )
+                )
+            else:
+                row.ts = ts
+
+    async def shared_cards(self, booking_number: str) -> dict[str, str]:
+        """The channels where the booking's card was shared, each with who shared it."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(CardRow).where(
+                    CardRow.booking_number == booking_number,
+                    CardRow.ts.startswith(_SHARED_PREFIX),
+                )
+            )
+            found = {row.channel_id: _card_ref(row.ts) for row in rows}
+        return {c: r.shared_by for c, r in found.items() if isinstance(r, Posted) and r.shared_by}
+
+    async def forget_card(self, booking_number: str, channel_id: str) -> None:
+        """Stop keeping a card Slack no longer has (deleted, or a channel the bot left)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                delete(CardRow).where(
+                    CardRow.booking_number == booking_number, CardRow.channel_id == channel_id
+                )
+            )
+
+
 def _inbox_item(row: InboxRow) -> InboxItem:
     return InboxItem(
         id=row.id,
@@ -116,7 +174,7 @@ def _inbox_item(row: InboxRow) -> InboxItem:
     )
 
 
-class RelayRepository:
+class RelayRepository(_CardsPart):
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
@@ -392,26 +450,3 @@ class RelayRepository:
                 .where(SubscriptionRow.channel_id == channel_id)
                 .values(paused_reason=None)
             )
-
-    # -- cards ------------------------------------------------------------------------------
-
-    async def card(self, booking_number: str, channel_id: str) -> CardRef | None:
-        async with self._sessions() as session:
-            row = await session.get(CardRow, (booking_number, channel_id))
-            return _card_ref(row.ts) if row else None
-
-    async def set_card(
-        self, booking_number: str, channel_id: str, ref: CardRef, *, at: datetime
-    ) -> None:
-        """Record (or correct) where a booking's card is."""
-        ts = _card_column(ref)
-        async with self._sessions.begin() as session:
-            row = await session.get(CardRow, (booking_number, channel_id))
-            if row is None:
-                session.add(
-                    CardRow(
-                        booking_number=booking_number, channel_id=channel_id, ts=ts, posted_at=at
-                    )
-                )
-            else:
-                row.ts = ts

@@ -48,3 +48,17 @@ async def test_rows_in_the_column_encoding_read_as_typed_refs(store: Store) -> N
     async with store.engine.connect() as connection:
         stored = await connection.scalar(text("SELECT ts FROM cards WHERE booking_number = 'B2'"))
     assert stored == "pending:B2:new"
+
+
+async def test_a_shared_card_keeps_who_shared_it_in_the_same_column(store: Store) -> None:
+    relay = store.relay
+    await relay.set_card("B1", "C", Posted("1700.0002", shared_by="U123"), at=AT)
+    await relay.set_card("B1", "D", Posted("1700.0003"), at=AT)  # a subscription's card
+    assert await relay.card("B1", "C") == Posted("1700.0002", shared_by="U123")
+    assert await relay.shared_cards("B1") == {"C": "U123"}
+    async with store.engine.connect() as connection:
+        stored = await connection.scalar(text("SELECT ts FROM cards WHERE channel_id = 'C'"))
+    assert stored == "shared:U123:1700.0002"  # fits the column 0006 widened: no migration
+    await relay.forget_card("B1", "C")
+    assert await relay.card("B1", "C") is None and await relay.shared_cards("B1") == {}
+    assert await relay.card("B1", "D") == Posted("1700.0003")

@@ -55,13 +55,12 @@ class Call:
             response_url=self.where.response_url,
         )
 
-    async def say(
-        self, text: str, blocks: Sequence[Block] | None = None, *, replace: bool = True
-    ) -> None:
-        """Answer the person (ephemerally), in place of the progress note unless `replace`
-        is False."""
+    async def say(self, text: str, blocks: Sequence[Block] | None = None) -> None:
+        """Answer the person (ephemerally), in a message of its own: a slash command's
+        response_url replaces nothing (`replace_original` applies to a message whose button
+        was pressed; see commands/handlers.py)."""
         await self.respond(
-            replace_original=replace,
+            replace_original=False,
             text=text,
             blocks=[b.to_dict() for b in blocks] if blocks is not None else None,
         )

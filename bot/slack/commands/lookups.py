@@ -39,7 +39,11 @@ async def run_find(request: Find, call: Call) -> None:
     if result.total == 1:
         show_contacts = call.actor.may(Permission.SEE_CONTACTS)
         await respond_card(
-            result.bookings[0], respond=call.respond, deps=call.deps, show_contacts=show_contacts
+            result.bookings[0],
+            respond=call.respond,
+            deps=call.deps,
+            show_contacts=show_contacts,
+            replace=False,  # a command's answer replaces nothing (commands/handlers.py)
         )
         return
     await call.say(*find_page(result, query, call.deps, await course_ids(call.deps)))
@@ -99,12 +103,18 @@ def customer_page(
 
 
 async def respond_card(
-    booking: Booking, *, respond: AsyncRespond, deps: Deps, show_contacts: bool
+    booking: Booking,
+    *,
+    respond: AsyncRespond,
+    deps: Deps,
+    show_contacts: bool,
+    replace: bool = True,
 ) -> None:
-    """A booking's card as the answer to whoever asked (ephemeral, with a Share button)."""
+    """A booking's card as the answer to whoever asked (ephemeral, with a Share button), in
+    place of the message whose button was pressed unless `replace` is False."""
     options = await booking_card_options(deps, booking, show_contacts=show_contacts, shareable=True)
     await respond(
-        replace_original=True,
+        replace_original=replace,
         text=card_text(booking, options),
         blocks=[b.to_dict() for b in booking_card(booking, options)],
     )
@@ -123,8 +133,8 @@ async def run_roster(request: Roster, call: Call) -> None:
         categories=categories,
         locale=call.deps.locale,
     )
-    for index, blocks in enumerate(messages):
-        await call.say(title, blocks, replace=index == 0)
+    for blocks in messages:
+        await call.say(title, blocks)
 
 
 def roster_title(label: str, roster: RosterDays) -> str:

@@ -62,7 +62,8 @@ class Subcommand(Generic[R]):
     # open — the trigger_id cannot wait — so `requires` there says what the modal will ask.
     requires: Permission | Callable[[R], Permission | None] | None = None
     opens_modal: bool = False  # acknowledged empty: the modal is the answer
-    progress: Callable[[R], str] | None = None  # the acknowledgement; "One moment…" if None
+    # Said when the answer is slow (the ack itself is empty); "One moment…" if None.
+    progress: Callable[[R], str] | None = None
 
     def permission_for(self, request: R) -> Permission | None:
         if self.requires is None or isinstance(self.requires, Permission):

@@ -106,6 +106,7 @@ async def _cancel(
             actor=actor,
             line=cancel_line(outcome, actor.user_id),
             cancel_reason=outcome.reason or None,
+            kind="canceled",
         )
     booking = outcome.booking if isinstance(outcome, Canceled) else None
     options = await result_options(deps, actor, booking)

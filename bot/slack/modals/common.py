@@ -16,6 +16,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.bookeo.models import Booking, ProductType
 from bot.ops import Actor
 from bot.permissions import Permission
+from bot.relay.plan import Card
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, user_message
 from bot.slack.text import escape
@@ -170,9 +171,11 @@ async def refresh_card(
     actor: Actor,
     line: str,
     cancel_reason: str | None = None,
+    kind: str = "changed",
 ) -> None:
     """Update the card that launched the modal, in place, with the booking as re-read after
-    the write (None: Bookeo could not say, so the card stays as it was)."""
+    the write (None: Bookeo could not say, so the card stays as it was); `kind` is the
+    subscription kind of the change (changed, canceled, payments)."""
     if booking is None:
         return
     in_channel = bool(meta.channel and meta.message_ts)
@@ -183,15 +186,21 @@ async def refresh_card(
     blocks = [b.to_dict() for b in booking_card(booking, options)]
     try:
         if in_channel and meta.channel and meta.message_ts:
+            kept = await deps.sharing.kept(booking, meta.channel, meta.message_ts, kind)
+            if kept is not None and kept.shared_by is not None:
+                blocks = Card(blocks, "").shared(kept.shared_by).blocks
             await client.chat_update(
                 channel=meta.channel,
                 ts=meta.message_ts,
                 blocks=blocks,
                 text=card_text(booking, options),
             )
-            await client.chat_postMessage(
-                channel=meta.channel, thread_ts=meta.message_ts, text=line
-            )
+            # A card the relay keeps gets its thread line from the relay (once per change
+            # per channel), when the change's webhook arrives.
+            if kept is None or not kept.tells:
+                await client.chat_postMessage(
+                    channel=meta.channel, thread_ts=meta.message_ts, text=line
+                )
         elif meta.response_url:
             await AsyncWebhookClient(meta.response_url).send(
                 replace_original=True, blocks=blocks, text=card_text(booking, options)

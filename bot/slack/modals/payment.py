@@ -300,7 +300,9 @@ async def _record(
     outcome = await deps.bookings.record_payment(actor, form, checking=checking)
     if isinstance(outcome, Recorded):
         line = payment_line(outcome, actor.user_id)
-        await refresh_card(client, deps, meta, outcome.booking, actor=actor, line=line)
+        await refresh_card(
+            client, deps, meta, outcome.booking, actor=actor, line=line, kind="payments"
+        )
     booking = outcome.booking if isinstance(outcome, Recorded) else None
     result = payment_result(outcome, meta.booking, await result_options(deps, actor, booking))
     await OpenModal(client, view_id, None).show(result)

@@ -108,3 +108,9 @@ def find_view() -> View:
             )
         ],
     )
+
+
+def found_view(blocks: list[Block]) -> View:
+    """What the App Home find modal shows once Bookeo answered: a booking's card, or a page
+    of matches (Show opens a booking over it, Show more puts the next page in its place)."""
+    return modal(callback_id=Callback.FIND_RESULT, title="Find a booking", blocks=blocks)
