@@ -82,28 +82,61 @@ class Access:
 
     @asynccontextmanager
     async def audited(
-        self, actor: Actor, action: str, booking_number: str | None = None
+        self,
+        actor: Actor,
+        action: str,
+        booking_number: str | None = None,
+        *,
+        ahead: bool = False,
+        external_ref: str | None = None,
+        detail: str = "",
     ) -> AsyncIterator[Audit]:
         """Run an operation and record it: "ok" when the block ends, "failed" (with the error)
         when it raises or sets `failure`. The block may fill in the detail and the booking number
-        it learned."""
-        row = Audit(booking_number=booking_number)
+        it learned.
+
+        `ahead`: the row is written "pending" before the block runs (before Bookeo is called),
+        keyed by the booking number or, for a create, the `external_ref` it sends, and finished
+        in place when the block ends. A webhook Bookeo sends before its answer reaches the bot
+        then already finds who made the change; a row that cannot be written stops the write
+        before it is made."""
+        row = Audit(booking_number=booking_number, detail=detail)
+        pending = None
+        if ahead:
+            pending = await self.store.audit(
+                AuditEntry(
+                    at=self.clock.now(),
+                    team_id=actor.team_id,
+                    user_id=actor.user_id,
+                    action=action,
+                    booking_number=booking_number,
+                    outcome="pending",
+                    detail=detail,
+                    external_ref=external_ref,
+                )
+            )
         try:
             yield row
         except Exception as error:
+            await self._end(actor, action, pending, row, "failed", str(error)[:500])
+            raise
+        if row.failure is not None:
+            await self._end(actor, action, pending, row, "failed", str(row.failure)[:500])
+        else:
+            await self._end(actor, action, pending, row, "ok", row.detail)
+
+    async def _end(
+        self, actor: Actor, action: str, pending: int | None, row: Audit, outcome: str, detail: str
+    ) -> None:
+        if pending is None:
             await self.audit(
                 actor,
                 action=action,
                 booking_number=row.booking_number,
-                outcome="failed",
-                detail=str(error)[:500],
+                outcome=outcome,
+                detail=detail,
             )
-            raise
-        failed = row.failure is not None
-        await self.audit(
-            actor,
-            action=action,
-            booking_number=row.booking_number,
-            outcome="failed" if failed else "ok",
-            detail=str(row.failure)[:500] if failed else row.detail,
+            return
+        await self.store.finish_audit(
+            pending, outcome=outcome, booking_number=row.booking_number, detail=detail
         )

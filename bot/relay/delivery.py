@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.logs import request_context
 from bot.metrics import Metrics
+from bot.refs import is_bot_ref
 from bot.relay.cards import CardPoster
 from bot.relay.changes import loads
 from bot.relay.notify import AdminNotifier
@@ -227,7 +228,7 @@ class Delivery:
             categories=await self._catalog.category_names(),
             now=self._clock.now(),
             tz=self._tz,
-            audit=await self._store.audit_log(booking_number=number),
+            audit=await self._store.audit_log(booking_number=number, external_ref=_ref(booking)),
             notes=await self._store.note(number),
         )
         if plan.stale:
@@ -270,3 +271,9 @@ class Delivery:
             await self._store.relay.retry(
                 ids, at=self._clock.now() + wait, reason=reason, attempts=attempts
             )
+
+
+def _ref(booking: Booking | None) -> str | None:
+    """The bot's own external reference on a booking (its create's audit row carries it)."""
+    ref = booking.external_ref if booking is not None else None
+    return ref if is_bot_ref(ref) else None

@@ -31,6 +31,8 @@ class AuditEntry:
     booking_number: str | None
     outcome: str
     detail: str
+    external_ref: str | None = None
+    """The reference a create sent to Bookeo (matched before its booking number is known)."""
 
 
 @dataclass(frozen=True)
@@ -130,25 +132,57 @@ class Store:
 
     # -- audit ------------------------------------------------------------------------------
 
-    async def audit(self, entry: AuditEntry) -> None:
+    async def audit(self, entry: AuditEntry) -> int:
+        """Add a row; its id (a "pending" one is finished later with `finish_audit`)."""
         async with self._sessions.begin() as session:
-            session.add(
-                AuditRow(
-                    at=entry.at,
-                    team_id=entry.team_id,
-                    user_id=entry.user_id,
-                    action=entry.action,
-                    booking_number=entry.booking_number,
-                    outcome=entry.outcome,
-                    detail=entry.detail[:2000],
-                )
+            row = AuditRow(
+                at=entry.at,
+                team_id=entry.team_id,
+                user_id=entry.user_id,
+                action=entry.action,
+                booking_number=entry.booking_number,
+                outcome=entry.outcome,
+                detail=entry.detail[:2000],
+                external_ref=entry.external_ref,
+            )
+            session.add(row)
+            await session.flush()
+            return row.id
+
+    async def finish_audit(
+        self, row_id: int, *, outcome: str, booking_number: str | None, detail: str
+    ) -> None:
+        """Finish a row written "pending" before its write: what became of it."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(AuditRow)
+                .where(AuditRow.id == row_id)
+                .values(outcome=outcome, booking_number=booking_number, detail=detail[:2000])
             )
 
-    async def audit_log(self, *, booking_number: str | None = None) -> list[AuditEntry]:
+    async def pending_audit(self, external_ref: str) -> int | None:
+        """The id of the pending create row with this reference (left so by a crash), if any."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(AuditRow.id)
+                .where(AuditRow.external_ref == external_ref)
+                .where(AuditRow.outcome == "pending")
+                .order_by(AuditRow.id.desc())
+                .limit(1)
+            )
+
+    async def audit_log(
+        self, *, booking_number: str | None = None, external_ref: str | None = None
+    ) -> list[AuditEntry]:
+        """Every row, or those of one booking: by its number, or (for a create whose Bookeo
+        answer has not come back yet) by the external reference the create sent."""
         async with self._sessions() as session:
             query = select(AuditRow).order_by(AuditRow.id)
             if booking_number is not None:
-                query = query.where(AuditRow.booking_number == booking_number)
+                about = AuditRow.booking_number == booking_number
+                if external_ref is not None:
+                    about = about | (AuditRow.external_ref == external_ref)
+                query = query.where(about)
             return [
                 AuditEntry(
                     at=row.at,
@@ -158,6 +192,7 @@ class Store:
                     booking_number=row.booking_number,
                     outcome=row.outcome,
                     detail=row.detail,
+                    external_ref=row.external_ref,
                 )
                 for row in await session.scalars(query)
             ]

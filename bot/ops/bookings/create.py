@@ -103,7 +103,11 @@ async def create(
     """Make the booking of a claimed form, keep its notes, and read it back. `checking` is
     awaited when Bookeo's answer was lost and the bot looks again."""
     await s.access.require(actor, Permission.CREATE)
-    async with s.access.audited(actor, "create") as audit:
+    # Audited ahead: Bookeo's webhook of the new booking may arrive before its answer, and the
+    # relay finds the person by the external reference the create sends.
+    async with s.access.audited(
+        actor, "create", ahead=True, external_ref=bot_ref(form.key), detail=summary(form)
+    ) as audit:
         result = await s.writes.run(_write(s, form.key, form), checking=checking)
         if not isinstance(result, Written):
             audit.failure = result.error

@@ -41,7 +41,7 @@ async def edit(s: Services, actor: Actor, form: EditForm) -> EditOutcome:
     renoted = form.notes != old_notes
     if not (moved or resized or renoted):
         return Unchanged()
-    async with s.access.audited(actor, "edit", number) as audit:
+    async with s.access.audited(actor, "edit", number, ahead=True) as audit:
         if moved or resized:
             try:
                 fresh = await s.bookeo.bookings.get(number)

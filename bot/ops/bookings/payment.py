@@ -77,7 +77,7 @@ async def record_payment(
     # "Refund of 100.00 USD": the word says the direction, so the figure has no sign.
     shown = amount(abs(payment.amount.amount), payment.amount.currency)
     method = method_label(payment.payment_method, payment.payment_method_other)
-    async with s.access.audited(actor, kind, form.booking_number) as audit:
+    async with s.access.audited(actor, kind, form.booking_number, ahead=True) as audit:
         result = await s.writes.run(write, checking=checking)
         if not isinstance(result, Written):
             audit.failure = result.error
