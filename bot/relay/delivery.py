@@ -70,6 +70,7 @@ class Delivery:
         self._clock = clock
         self._tz = settings.timezone
         self._wake = asyncio.Event()
+        self._resume = asyncio.Event()  # the store writes again: stop backing off
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.delivered = 0
@@ -88,6 +89,11 @@ class Delivery:
         self._one_pass = asyncio.Lock()
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def resume(self) -> None:
+        """The store writes again (it had failed): end a back-off now and deliver."""
+        self._resume.set()
         self._wake.set()
 
     def start(self) -> None:
@@ -124,7 +130,10 @@ class Delivery:
     async def _pause(self, seconds: float) -> None:
         """Wait `seconds` whatever wakes the worker meanwhile, unless it is stopping."""
         deadline = time.monotonic() + seconds
+        self._resume.clear()
         while not self._stopping and (left := deadline - time.monotonic()) > 0:
+            if self._resume.is_set():
+                return
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=left)

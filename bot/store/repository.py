@@ -5,12 +5,15 @@ Each method is one unit of work in its own session; callers never see a session.
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, event, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.permissions import Role
@@ -20,6 +23,21 @@ from .oncall import OnCallRepository
 from .relay import RelayRepository, aware
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 from .timed_posts import TimedPostRepository
+
+log = logging.getLogger("bot.store")
+
+# SQLite's words for a write refused for want of space (SQLITE_FULL; an I/O error when the
+# write-ahead log or its index cannot grow).
+OUT_OF_SPACE = ("database or disk is full", "disk i/o error")
+# How often the write-ahead log is checkpointed and truncated when nothing went wrong
+# (SQLite's own checkpoints reuse the log but never shrink it).
+CHECKPOINT_EVERY = 600.0  # seconds
+
+
+def cannot_write_now(error: BaseException) -> bool:
+    """Whether `error` is the database refusing writes for now (a full disk, a lock held too
+    long), not something wrong with what was written: trying again later may work."""
+    return isinstance(error, OperationalError)
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,18 @@ class Store:
         self.relay = RelayRepository(self._sessions)
         self.oncall = OnCallRepository(self._sessions)
         self.timed_posts = TimedPostRepository(self._sessions)
+        self._sqlite = engine.dialect.name == "sqlite"
+        self.short_of_space = False
+        """A write failed for want of space: writes and the log are checked until one commits."""
+        self._checkpointed = time.monotonic()
+        if self._sqlite:
+            event.listen(engine.sync_engine, "handle_error", self._on_error)
+
+    def _on_error(self, context: Any) -> None:
+        if any(words in str(context.original_exception).lower() for words in OUT_OF_SPACE):
+            if not self.short_of_space:
+                log.error("the database cannot write: the disk is full")
+            self.short_of_space = True
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)
@@ -93,7 +123,37 @@ class Store:
                 )
         except Exception:  # any failure means "not ready"
             return False
+        if self.short_of_space and await self.checkpoint():
+            log.warning("the database writes again: its write-ahead log is checkpointed")
+            self.short_of_space = False
         return True
+
+    async def checkpoint(self) -> bool:
+        """SQLite: copy the write-ahead log into the database and truncate it to nothing;
+        whether it was. On a nearly full disk SQLite's own checkpoints fail (the database
+        file cannot grow) and the log only grows; after that it is never shrunk. Elsewhere
+        there is nothing to do (True)."""
+        if not self._sqlite:
+            return True
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.scalar()
+        except Exception as error:
+            log.warning("could not checkpoint the write-ahead log: %s", error)
+            return False
+        self._checkpointed = time.monotonic()
+        return busy == 0
+
+    async def maintain(self) -> bool:
+        """A periodic pass: after writes failed for want of space, whether they commit again
+        (the log is then checkpointed; True: work that waited can go on); else the log is
+        checkpointed every CHECKPOINT_EVERY seconds (False)."""
+        if self.short_of_space:
+            return await self.writable()
+        if self._sqlite and time.monotonic() - self._checkpointed >= CHECKPOINT_EVERY:
+            await self.checkpoint()
+        return False
 
     async def aclose(self) -> None:
         await self.engine.dispose()
