@@ -5,14 +5,11 @@ Each method is one unit of work in its own session; callers never see a session.
 
 from __future__ import annotations
 
-import logging
 import re
-import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, event, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -23,15 +20,7 @@ from .oncall import OnCallRepository
 from .relay import RelayRepository, aware
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 from .timed_posts import TimedPostRepository
-
-log = logging.getLogger("bot.store")
-
-# SQLite's words for a write refused for want of space (SQLITE_FULL; an I/O error when the
-# write-ahead log or its index cannot grow).
-OUT_OF_SPACE = ("database or disk is full", "disk i/o error")
-# How often the write-ahead log is checkpointed and truncated when nothing went wrong
-# (SQLite's own checkpoints reuse the log but never shrink it).
-CHECKPOINT_EVERY = 600.0  # seconds
+from .wal import WriteAheadLog
 
 
 def cannot_write_now(error: BaseException) -> bool:
@@ -78,6 +67,19 @@ def phone_digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        at=row.at,
+        team_id=row.team_id,
+        user_id=row.user_id,
+        action=row.action,
+        booking_number=row.booking_number,
+        outcome=row.outcome,
+        detail=row.detail,
+        external_ref=row.external_ref,
+    )
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -85,18 +87,7 @@ class Store:
         self.relay = RelayRepository(self._sessions)
         self.oncall = OnCallRepository(self._sessions)
         self.timed_posts = TimedPostRepository(self._sessions)
-        self._sqlite = engine.dialect.name == "sqlite"
-        self.short_of_space = False
-        """A write failed for want of space: writes and the log are checked until one commits."""
-        self._checkpointed = time.monotonic()
-        if self._sqlite:
-            event.listen(engine.sync_engine, "handle_error", self._on_error)
-
-    def _on_error(self, context: Any) -> None:
-        if any(words in str(context.original_exception).lower() for words in OUT_OF_SPACE):
-            if not self.short_of_space:
-                log.error("the database cannot write: the disk is full")
-            self.short_of_space = True
+        self.wal = WriteAheadLog(engine)
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)
@@ -123,37 +114,23 @@ class Store:
                 )
         except Exception:  # any failure means "not ready"
             return False
-        if self.short_of_space and await self.checkpoint():
-            log.warning("the database writes again: its write-ahead log is checkpointed")
-            self.short_of_space = False
+        await self.wal.written()
         return True
-
-    async def checkpoint(self) -> bool:
-        """SQLite: copy the write-ahead log into the database and truncate it to nothing;
-        whether it was. On a nearly full disk SQLite's own checkpoints fail (the database
-        file cannot grow) and the log only grows; after that it is never shrunk. Elsewhere
-        there is nothing to do (True)."""
-        if not self._sqlite:
-            return True
-        try:
-            async with self.engine.connect() as connection:
-                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                busy = result.scalar()
-        except Exception as error:
-            log.warning("could not checkpoint the write-ahead log: %s", error)
-            return False
-        self._checkpointed = time.monotonic()
-        return busy == 0
 
     async def maintain(self) -> bool:
         """A periodic pass: after writes failed for want of space, whether they commit again
         (the log is then checkpointed; True: work that waited can go on); else the log is
         checkpointed every CHECKPOINT_EVERY seconds (False)."""
-        if self.short_of_space:
+        if self.wal.short_of_space:
             return await self.writable()
-        if self._sqlite and time.monotonic() - self._checkpointed >= CHECKPOINT_EVERY:
-            await self.checkpoint()
+        await self.wal.checkpoint_if_due()
         return False
+
+    @property
+    def one_process(self) -> bool:
+        """Whether one process at a time uses this database (SQLite): then whatever a claim
+        left pending from before this process started was left by a dead one."""
+        return self.wal.sqlite
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -195,16 +172,7 @@ class Store:
     async def audit(self, entry: AuditEntry) -> int:
         """Add a row; its id (a "pending" one is finished later with `finish_audit`)."""
         async with self._sessions.begin() as session:
-            row = AuditRow(
-                at=entry.at,
-                team_id=entry.team_id,
-                user_id=entry.user_id,
-                action=entry.action,
-                booking_number=entry.booking_number,
-                outcome=entry.outcome,
-                detail=entry.detail[:2000],
-                external_ref=entry.external_ref,
-            )
+            row = AuditRow(**{**asdict(entry), "detail": entry.detail[:2000]})
             session.add(row)
             await session.flush()
             return row.id
@@ -243,19 +211,7 @@ class Store:
                 if external_ref is not None:
                     about = about | (AuditRow.external_ref == external_ref)
                 query = query.where(about)
-            return [
-                AuditEntry(
-                    at=row.at,
-                    team_id=row.team_id,
-                    user_id=row.user_id,
-                    action=row.action,
-                    booking_number=row.booking_number,
-                    outcome=row.outcome,
-                    detail=row.detail,
-                    external_ref=row.external_ref,
-                )
-                for row in await session.scalars(query)
-            ]
+            return [_entry(row) for row in await session.scalars(query)]
 
     # -- write idempotency (bot.ops.idempotent) ---------------------------------------------
 
