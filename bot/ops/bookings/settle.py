@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -64,9 +64,13 @@ def summary(form: CreateForm) -> str:
     return f"{form.product.name} {form.slot.start.isoformat()}"
 
 
-async def settle_pending(s: Services, tell: Tell) -> int:
-    """Settle the creates left pending by a crash; how many were settled."""
+async def settle_pending(s: Services, tell: Tell, *, started: datetime | None = None) -> int:
+    """Settle the creates left pending by a crash; how many were settled. `started`: when
+    this process started — on a database only one process uses, a claim made before then
+    was left by a dead process however recent it is (a restart settles it at once)."""
     claimed_before = s.clock.now() - SETTLE_PENDING_AFTER
+    if started is not None and s.store.one_process:
+        claimed_before = max(claimed_before, started)
     settled = 0
     for pending in await s.store.pending_writes(CREATE_PREFIX, claimed_before=claimed_before):
         try:
