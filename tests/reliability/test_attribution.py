@@ -7,11 +7,15 @@ Slack user, not the API key ("API: bookeo-bot"). A write Bookeo refuses names no
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from bot.app import BotApp
 from bot.sandbox import Sandbox
@@ -145,3 +149,33 @@ async def test_a_write_bookeo_refuses_names_nobody_afterwards(
     await settle(bot)
     [line] = [c["text"] for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
     assert f"by {BY_API}" in line and "(Slack)" not in line and "guide sick" not in line
+
+
+async def test_a_create_whose_row_cannot_be_written_is_not_sent_and_frees_the_form(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    """Nothing goes to Bookeo that the audit log cannot name; the form can be sent again."""
+    values = create_values(sandbox)
+    form = await create_form(bot, fake_slack, values)
+    before = set(sandbox.state.bookings)
+    refused: list[str] = []
+
+    def no_audit(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT") and not refused:
+            refused.append(statement)
+            raise OperationalError(statement, {}, Exception("database or disk is full"))
+
+    engine = bot.store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", no_audit)
+    try:
+        await submit(bot, form, values, user=STAFF)
+        await bot.deps.background.drain()
+    finally:
+        event.remove(engine, "before_cursor_execute", no_audit)
+    assert refused and set(sandbox.state.bookings) == before
+    again = json.dumps(await submit(bot, form, values, user=STAFF))
+    await bot.deps.background.drain()
+    assert "Already creating" not in again, again
+    [made] = set(sandbox.state.bookings) - before
+    [row] = [a for a in await bot.store.audit_log() if a.action == "create"]
+    assert (row.outcome, row.booking_number) == ("ok", made)
