@@ -36,11 +36,14 @@ def disk(tmp_path: Path) -> Iterator[Path]:
     """A small tmpfs of its own for the database directory, unmounted afterwards."""
     where = tmp_path / f"disk-{uuid.uuid4().hex[:6]}"
     where.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(where)],
-        capture_output=True,
-        check=False,
-    )
+    try:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(where)],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        pytest.skip("no mount command here")
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     try:
@@ -114,6 +117,7 @@ async def test_a_full_disk_is_not_ready_and_recovers_once_space_is_freed(
     assert await readyz(bot) == 200
     # Checkpointed into the database and truncated (the readiness write since adds a page).
     assert wal(disk) <= SMALL_WAL < full_wal, (wal(disk), full_wal)
+    print(f"\nfull disk: the write-ahead log was {full_wal} bytes, {wal(disk)} after recovery")
     freed.set()
     await sandbox.drain_webhooks()
     await until(lambda: delivered(bot), within=10)  # no wake-up, no restart
