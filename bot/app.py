@@ -52,7 +52,7 @@ from bot.web import build_asgi
 
 log = logging.getLogger("bot.app")
 
-SETTLE_EVERY = 30.0  # seconds between looks at creates a crash left pending
+SETTLE_EVERY = 30.0  # seconds between looks at creates a crash left pending (and the store)
 
 
 @dataclass
@@ -123,9 +123,18 @@ class BotApp:
         """Finish the creates a crash left pending (see bot/ops/bookings/settle.py)."""
         return await self.deps.bookings.settle_pending_creates(self.tell)
 
+    async def maintain_store(self) -> bool:
+        """After writes failed for want of space, whether they commit again: the delivery
+        worker then stops backing off and the inbox goes out (see Store.maintain)."""
+        recovered = await self.store.maintain()
+        if recovered:
+            self.delivery.resume()
+        return recovered
+
     async def _settle_creates(self) -> None:
         while not self._stopping.is_set():
             try:
+                await self.maintain_store()
                 await self.settle_creates()
             except Exception:  # the store or Bookeo is down: the next pass tries again
                 log.warning("could not settle pending creates", exc_info=True)

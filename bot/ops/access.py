@@ -80,30 +80,68 @@ class Access:
             )
         )
 
+    async def announce(
+        self,
+        actor: Actor,
+        action: str,
+        booking_number: str | None = None,
+        *,
+        external_ref: str | None = None,
+        detail: str = "",
+    ) -> int:
+        """Write a write's row "pending" before Bookeo is called, keyed by the booking number
+        or, for a create, the `external_ref` it sends; pass its id to `audited` as `ahead`.
+        A webhook Bookeo sends before its answer reaches the bot then already finds who made
+        the change. Raises when the row cannot be written: the write must not be made."""
+        return await self.store.audit(
+            AuditEntry(
+                at=self.clock.now(),
+                team_id=actor.team_id,
+                user_id=actor.user_id,
+                action=action,
+                booking_number=booking_number,
+                outcome="pending",
+                detail=detail,
+                external_ref=external_ref,
+            )
+        )
+
     @asynccontextmanager
     async def audited(
-        self, actor: Actor, action: str, booking_number: str | None = None
+        self,
+        actor: Actor,
+        action: str,
+        booking_number: str | None = None,
+        *,
+        ahead: int | None = None,
+        detail: str = "",
     ) -> AsyncIterator[Audit]:
         """Run an operation and record it: "ok" when the block ends, "failed" (with the error)
         when it raises or sets `failure`. The block may fill in the detail and the booking number
-        it learned."""
-        row = Audit(booking_number=booking_number)
+        it learned. `ahead`: the row `announce` wrote, finished in place."""
+        row = Audit(booking_number=booking_number, detail=detail)
         try:
             yield row
         except Exception as error:
+            await self._end(actor, action, ahead, row, "failed", str(error)[:500])
+            raise
+        if row.failure is not None:
+            await self._end(actor, action, ahead, row, "failed", str(row.failure)[:500])
+        else:
+            await self._end(actor, action, ahead, row, "ok", row.detail)
+
+    async def _end(
+        self, actor: Actor, action: str, ahead: int | None, row: Audit, outcome: str, detail: str
+    ) -> None:
+        if ahead is None:
             await self.audit(
                 actor,
                 action=action,
                 booking_number=row.booking_number,
-                outcome="failed",
-                detail=str(error)[:500],
+                outcome=outcome,
+                detail=detail,
             )
-            raise
-        failed = row.failure is not None
-        await self.audit(
-            actor,
-            action=action,
-            booking_number=row.booking_number,
-            outcome="failed" if failed else "ok",
-            detail=str(row.failure)[:500] if failed else row.detail,
+            return
+        await self.store.finish_audit(
+            ahead, outcome=outcome, booking_number=row.booking_number, detail=detail
         )

@@ -140,6 +140,10 @@ class IdempotentWrite:
         claim = await self.store.claim_write(key, at=self.clock.now(), form=form)
         return None if claim.fresh else repeat_of(claim)
 
+    async def release(self, write: Write[T]) -> None:
+        """Free a claimed key whose write was never sent (it can be tried again)."""
+        await self._finish(write.key, "failed", None)
+
     async def run(self, write: Write[T], *, checking: Checked | None = None) -> Written[T] | Lost:
         """Make a claimed write and finish its key with what became of it. When its answer
         is lost, `checking` is awaited once (to tell the person "still checking") before the

@@ -5,6 +5,12 @@ its own agent says nothing of the person. The bot's audit rows (written by `bot.
 each write from Slack: the user, the action, the booking, the time) do: a change whose
 Bookeo agent is the API is matched to the latest successful row of the same action on the
 same booking since the state the cards last showed.
+
+The ops write those rows "pending" before calling Bookeo (a create's keyed by the external
+reference it sends, the others by booking number), because Bookeo's webhook can arrive
+before its answer does: a pending row names the person as an "ok" one does, a failed one
+names nobody. A create's row found by its reference is about this very booking, whenever
+it was written.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from datetime import UTC, datetime
 from bot.relay.changes import Change
 from bot.store import AuditEntry
 
+# What a row that names the person says of its write: made, or being made right now.
+NAMING = ("ok", "pending")
 # The audit action that makes each kind of change.
 ACTIONS = {
     "created": "create",
@@ -43,9 +51,9 @@ def slack_user(
         return None  # the back office, the customer online: not the bot
     wanted = {ACTIONS[c.kind] for c in changes if c.kind in ACTIONS}
     for entry in reversed(audit):
-        if entry.outcome != "ok" or entry.action not in wanted:
+        if entry.outcome not in NAMING or entry.action not in wanted:
             continue
-        if since is None or _aware(entry.at) >= since:
+        if since is None or entry.external_ref is not None or _aware(entry.at) >= since:
             return entry.user_id
     return None
 
@@ -53,6 +61,6 @@ def slack_user(
 def cancel_reason(audit: Sequence[AuditEntry]) -> str | None:
     """The reason given in Slack when the booking was canceled there, if one was."""
     for entry in reversed(audit):
-        if entry.action == "cancel" and entry.outcome == "ok":
+        if entry.action == "cancel" and entry.outcome in NAMING:
             return entry.detail.strip() or None
     return None

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.logs import request_context
 from bot.metrics import Metrics
+from bot.refs import is_bot_ref
 from bot.relay.cards import CardPoster
 from bot.relay.changes import loads
 from bot.relay.notify import AdminNotifier
@@ -70,6 +71,7 @@ class Delivery:
         self._tz = settings.timezone
         self._locale = settings.business_locale
         self._wake = asyncio.Event()
+        self._resume = asyncio.Event()  # the store writes again: stop backing off
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.delivered = 0
@@ -88,6 +90,11 @@ class Delivery:
         self._one_pass = asyncio.Lock()
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def resume(self) -> None:
+        """The store writes again (it had failed): end a back-off now and deliver."""
+        self._resume.set()
         self._wake.set()
 
     def start(self) -> None:
@@ -124,7 +131,10 @@ class Delivery:
     async def _pause(self, seconds: float) -> None:
         """Wait `seconds` whatever wakes the worker meanwhile, unless it is stopping."""
         deadline = time.monotonic() + seconds
+        self._resume.clear()
         while not self._stopping and (left := deadline - time.monotonic()) > 0:
+            if self._resume.is_set():
+                return
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=left)
@@ -234,7 +244,7 @@ class Delivery:
             now=self._clock.now(),
             tz=self._tz,
             locale=self._locale,
-            audit=await self._store.audit_log(booking_number=number),
+            audit=await self._store.audit_log(booking_number=number, external_ref=_ref(booking)),
             notes=await self._store.note(number),
             shared=await self._store.relay.shared_cards(number),
             courses=await self._catalog.course_ids(),
@@ -279,3 +289,9 @@ class Delivery:
             await self._store.relay.retry(
                 ids, at=self._clock.now() + wait, reason=reason, attempts=attempts
             )
+
+
+def _ref(booking: Booking | None) -> str | None:
+    """The bot's own external reference on a booking (its create's audit row carries it)."""
+    ref = booking.external_ref if booking is not None else None
+    return ref if is_bot_ref(ref) else None

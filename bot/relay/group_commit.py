@@ -13,7 +13,7 @@ import asyncio
 import logging
 from dataclasses import replace
 
-from bot.store import Received, Store
+from bot.store import Received, Store, cannot_write_now
 
 log = logging.getLogger("bot.relay.group_commit")
 
@@ -57,6 +57,10 @@ class InboxWriter:
             try:
                 new = await self._store.relay.receive_many([delivery])
             except Exception as error:
+                if cannot_write_now(error):  # a full disk: not this delivery's fault
+                    if not stored.done():
+                        stored.set_exception(error)  # a 503; Bookeo sends it again later
+                    continue
                 log.warning(
                     "a delivery could not be stored (%s); keeping it as a dead letter", error
                 )

@@ -22,7 +22,7 @@ from bot.bookeo.webhooks import HEADER_MESSAGE_ID, parse_event, verify_signature
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.relay.group_commit import InboxWriter
-from bot.store import Received, Store
+from bot.store import Received, Store, cannot_write_now
 
 log = logging.getLogger("bot.relay.intake")
 _BOOKING_IN_DESCRIPTION = re.compile(r"\bBooking\s+#?(\d+)", re.IGNORECASE)
@@ -97,19 +97,31 @@ class Intake:
             self._count("malformed")
         # What came before this delivery bounds what a lost one can have been.
         before = await self._store.relay.last_received() if lost else None
-        new = await self.inbox.store(
-            Received(
-                message_id=message_id,
-                domain=domain,
-                type=type_,
-                booking_number=booking_number,
-                # PostgreSQL text cannot hold NUL (JSON never needs a raw one).
-                body=raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
-                previous_lost=lost,
-                at=self._clock.now(),
-                dead_reason=dead_reason,
-            )
+        received = Received(
+            message_id=message_id,
+            domain=domain,
+            type=type_,
+            booking_number=booking_number,
+            # PostgreSQL text cannot hold NUL (JSON never needs a raw one).
+            body=raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+            previous_lost=lost,
+            at=self._clock.now(),
+            dead_reason=dead_reason,
         )
+        try:
+            new = await self.inbox.store(received)
+        except Exception as error:
+            if not cannot_write_now(error):
+                raise
+            # The database refuses writes for now (a full disk): not stored, so not 2xx.
+            # Bookeo sends it again later; one line, not a traceback per delivery.
+            self._count("unavailable")
+            log.warning("webhook not stored, the database cannot write: %s", type(error).__name__)
+            return JSONResponse(
+                {"error": "cannot store deliveries right now"},
+                status_code=503,
+                headers={"Retry-After": "60"},
+            )
         self._count("duplicate" if not new else "accepted")
         if new and dead_reason is None:
             self._wake()

@@ -41,6 +41,9 @@ class Gate:
 
         async def endpoint(request: Request) -> Response:
             self.calls[name] += 1
+            # The whole request is in before the delay, as with Bookeo: a client that hangs up
+            # while waiting (a bot killed mid-create) does not undo a write it sent.
+            await request.body()
             try:
                 await self._inject_faults(request.method)
                 self._authenticate(request)

@@ -5,7 +5,7 @@ from bot.records import Digest, Reminder, Subscription
 from .engine import async_url, make_engine
 from .oncall import Page
 from .relay import InboxItem, Received
-from .repository import AuditEntry, PendingWrite, Store, WriteClaim
+from .repository import AuditEntry, PendingWrite, Store, WriteClaim, cannot_write_now
 
 __all__ = [
     "AuditEntry",
@@ -19,5 +19,6 @@ __all__ = [
     "Subscription",
     "WriteClaim",
     "async_url",
+    "cannot_write_now",
     "make_engine",
 ]

@@ -6,11 +6,11 @@ Each method is one unit of work in its own session; callers never see a session.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.permissions import Role
@@ -20,6 +20,13 @@ from .oncall import OnCallRepository
 from .relay import RelayRepository, aware
 from .tables import AuditRow, CustomerIndexRow, IdempotencyRow, NoteRow, RoleRow
 from .timed_posts import TimedPostRepository
+from .wal import WriteAheadLog
+
+
+def cannot_write_now(error: BaseException) -> bool:
+    """Whether `error` is the database refusing writes for now (a full disk, a lock held too
+    long), not something wrong with what was written: trying again later may work."""
+    return isinstance(error, OperationalError)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class AuditEntry:
     booking_number: str | None
     outcome: str
     detail: str
+    external_ref: str | None = None
+    """The reference a create sent to Bookeo (matched before its booking number is known)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,19 @@ def phone_digits(value: str) -> str:
     return re.sub(r"\D", "", value)
 
 
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        at=row.at,
+        team_id=row.team_id,
+        user_id=row.user_id,
+        action=row.action,
+        booking_number=row.booking_number,
+        outcome=row.outcome,
+        detail=row.detail,
+        external_ref=row.external_ref,
+    )
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -65,6 +87,7 @@ class Store:
         self.relay = RelayRepository(self._sessions)
         self.oncall = OnCallRepository(self._sessions)
         self.timed_posts = TimedPostRepository(self._sessions)
+        self.wal = WriteAheadLog(engine)
 
     async def upgrade(self) -> None:
         await migrate.upgrade(self.engine)
@@ -91,7 +114,23 @@ class Store:
                 )
         except Exception:  # any failure means "not ready"
             return False
+        await self.wal.written()
         return True
+
+    async def maintain(self) -> bool:
+        """A periodic pass: after writes failed for want of space, whether they commit again
+        (the log is then checkpointed; True: work that waited can go on); else the log is
+        checkpointed every CHECKPOINT_EVERY seconds (False)."""
+        if self.wal.short_of_space:
+            return await self.writable()
+        await self.wal.checkpoint_if_due()
+        return False
+
+    @property
+    def one_process(self) -> bool:
+        """Whether one process at a time uses this database (SQLite): then whatever a claim
+        left pending from before this process started was left by a dead one."""
+        return self.wal.sqlite
 
     async def aclose(self) -> None:
         await self.engine.dispose()
@@ -130,37 +169,49 @@ class Store:
 
     # -- audit ------------------------------------------------------------------------------
 
-    async def audit(self, entry: AuditEntry) -> None:
+    async def audit(self, entry: AuditEntry) -> int:
+        """Add a row; its id (a "pending" one is finished later with `finish_audit`)."""
         async with self._sessions.begin() as session:
-            session.add(
-                AuditRow(
-                    at=entry.at,
-                    team_id=entry.team_id,
-                    user_id=entry.user_id,
-                    action=entry.action,
-                    booking_number=entry.booking_number,
-                    outcome=entry.outcome,
-                    detail=entry.detail[:2000],
-                )
+            row = AuditRow(**{**asdict(entry), "detail": entry.detail[:2000]})
+            session.add(row)
+            await session.flush()
+            return row.id
+
+    async def finish_audit(
+        self, row_id: int, *, outcome: str, booking_number: str | None, detail: str
+    ) -> None:
+        """Finish a row written "pending" before its write: what became of it."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(AuditRow)
+                .where(AuditRow.id == row_id)
+                .values(outcome=outcome, booking_number=booking_number, detail=detail[:2000])
             )
 
-    async def audit_log(self, *, booking_number: str | None = None) -> list[AuditEntry]:
+    async def pending_audit(self, external_ref: str) -> int | None:
+        """The id of the pending create row with this reference (left so by a crash), if any."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(AuditRow.id)
+                .where(AuditRow.external_ref == external_ref)
+                .where(AuditRow.outcome == "pending")
+                .order_by(AuditRow.id.desc())
+                .limit(1)
+            )
+
+    async def audit_log(
+        self, *, booking_number: str | None = None, external_ref: str | None = None
+    ) -> list[AuditEntry]:
+        """Every row, or those of one booking: by its number, or (for a create whose Bookeo
+        answer has not come back yet) by the external reference the create sent."""
         async with self._sessions() as session:
             query = select(AuditRow).order_by(AuditRow.id)
             if booking_number is not None:
-                query = query.where(AuditRow.booking_number == booking_number)
-            return [
-                AuditEntry(
-                    at=row.at,
-                    team_id=row.team_id,
-                    user_id=row.user_id,
-                    action=row.action,
-                    booking_number=row.booking_number,
-                    outcome=row.outcome,
-                    detail=row.detail,
-                )
-                for row in await session.scalars(query)
-            ]
+                about = AuditRow.booking_number == booking_number
+                if external_ref is not None:
+                    about = about | (AuditRow.external_ref == external_ref)
+                query = query.where(about)
+            return [_entry(row) for row in await session.scalars(query)]
 
     # -- write idempotency (bot.ops.idempotent) ---------------------------------------------
 

@@ -33,8 +33,10 @@ class AuditRow(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(32))
     booking_number: Mapped[str | None] = mapped_column(String(32), index=True)
-    outcome: Mapped[str] = mapped_column(String(16))  # ok | denied | failed
+    outcome: Mapped[str] = mapped_column(String(16))  # pending | ok | denied | failed
     detail: Mapped[str] = mapped_column(Text, default="")
+    # The reference a create sends to Bookeo, so its row is found before the number is known.
+    external_ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class IdempotencyRow(Base):

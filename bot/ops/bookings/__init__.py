@@ -60,6 +60,7 @@ class BookingOps:
             tz=tz,
             locale=locale,
         )
+        self._started = clock.now()
 
     # -- writes --------------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ class BookingOps:
 
     async def settle_pending_creates(self, tell: Tell) -> int:
         """Finish the creates a crash left pending; `tell` tells their people how they ended."""
-        return await settle.settle_pending(self._s, tell)
+        return await settle.settle_pending(self._s, tell, started=self._started)
 
     async def create(
         self, actor: Actor, form: CreateForm, *, checking: Checked | None = None

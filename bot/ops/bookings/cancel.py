@@ -13,7 +13,8 @@ from bot.permissions import Permission
 async def cancel(s: Services, actor: Actor, form: CancelForm) -> CancelOutcome:
     number = form.booking_number
     await s.access.require(actor, Permission.CANCEL, booking_number=number)
-    async with s.access.audited(actor, "cancel", number) as audit:
+    ahead = await s.access.announce(actor, "cancel", number, detail=form.reason)
+    async with s.access.audited(actor, "cancel", number, ahead=ahead) as audit:
         try:
             await s.bookeo.bookings.cancel(
                 number,

@@ -19,7 +19,7 @@ from bot.ops.bookings._services import Services
 from bot.ops.bookings.settle import claim_of, summary
 from bot.ops.forms import CreateForm, NewCustomerForm
 from bot.ops.idempotent import Checked, Write, Written
-from bot.ops.outcomes import Created, CreateOutcome, Repeat
+from bot.ops.outcomes import Created, CreateOutcome, Failed, Repeat
 from bot.permissions import Permission
 from bot.refs import bot_ref
 from bot.slots import EventSlot, TimeSlot
@@ -103,8 +103,18 @@ async def create(
     """Make the booking of a claimed form, keep its notes, and read it back. `checking` is
     awaited when Bookeo's answer was lost and the bot looks again."""
     await s.access.require(actor, Permission.CREATE)
-    async with s.access.audited(actor, "create") as audit:
-        result = await s.writes.run(_write(s, form.key, form), checking=checking)
+    write = _write(s, form.key, form)
+    # Audited ahead: Bookeo's webhook of the new booking may arrive before its answer, and the
+    # relay finds the person by the external reference the create sends.
+    try:
+        ahead = await s.access.announce(
+            actor, "create", external_ref=bot_ref(form.key), detail=summary(form)
+        )
+    except Exception as error:  # the row cannot be written: nothing is sent, the form is free
+        await s.writes.release(write)
+        return Failed(error)
+    async with s.access.audited(actor, "create", ahead=ahead, detail=summary(form)) as audit:
+        result = await s.writes.run(write, checking=checking)
         if not isinstance(result, Written):
             audit.failure = result.error
             return result

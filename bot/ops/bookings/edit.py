@@ -41,7 +41,8 @@ async def edit(s: Services, actor: Actor, form: EditForm) -> EditOutcome:
     renoted = form.notes != old_notes
     if not (moved or resized or renoted):
         return Unchanged()
-    async with s.access.audited(actor, "edit", number) as audit:
+    ahead = await s.access.announce(actor, "edit", number)  # before Bookeo's webhook can come
+    async with s.access.audited(actor, "edit", number, ahead=ahead) as audit:
         if moved or resized:
             try:
                 fresh = await s.bookeo.bookings.get(number)

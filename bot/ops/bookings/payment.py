@@ -15,7 +15,7 @@ from bot.ops.bookings._services import Services
 from bot.ops.bookings.reads import reread
 from bot.ops.forms import PaymentForm
 from bot.ops.idempotent import Checked, Write, Written
-from bot.ops.outcomes import PaymentOutcome, Recorded
+from bot.ops.outcomes import Failed, PaymentOutcome, Recorded
 from bot.permissions import Permission
 from bot.wording import amount, method_label
 
@@ -77,7 +77,12 @@ async def record_payment(
     # "Refund of 100.00 USD": the word says the direction, so the figure has no sign.
     shown = amount(abs(payment.amount.amount), payment.amount.currency, locale=s.locale)
     method = method_label(payment.payment_method, payment.payment_method_other)
-    async with s.access.audited(actor, kind, form.booking_number) as audit:
+    try:  # before Bookeo's webhook of the payment can come
+        ahead = await s.access.announce(actor, kind, form.booking_number)
+    except Exception as error:  # the row cannot be written: nothing is sent, the form is free
+        await s.writes.release(write)
+        return Failed(error)
+    async with s.access.audited(actor, kind, form.booking_number, ahead=ahead) as audit:
         result = await s.writes.run(write, checking=checking)
         if not isinstance(result, Written):
             audit.failure = result.error

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -64,9 +64,13 @@ def summary(form: CreateForm) -> str:
     return f"{form.product.name} {form.slot.start.isoformat()}"
 
 
-async def settle_pending(s: Services, tell: Tell) -> int:
-    """Settle the creates left pending by a crash; how many were settled."""
+async def settle_pending(s: Services, tell: Tell, *, started: datetime | None = None) -> int:
+    """Settle the creates left pending by a crash; how many were settled. `started`: when
+    this process started — on a database only one process uses, a claim made before then
+    was left by a dead process however recent it is (a restart settles it at once)."""
     claimed_before = s.clock.now() - SETTLE_PENDING_AFTER
+    if started is not None and s.store.one_process:
+        claimed_before = max(claimed_before, started)
     settled = 0
     for pending in await s.store.pending_writes(CREATE_PREFIX, claimed_before=claimed_before):
         try:
@@ -105,13 +109,13 @@ async def _settle(s: Services, pending: PendingWrite, tell: Tell) -> bool:
         if not await s.store.settle_write(pending.key, state="failed", booking_number=None, at=now):
             return False  # settled meanwhile by another replica
         if claim is not None:
-            await _not_made(s, claim, tell)
+            await _not_made(s, claim, form_key, tell)
         return True
     number = found.booking_number
     if not await s.store.settle_write(pending.key, state="done", booking_number=number, at=now):
         return False
     if claim is not None:
-        await _made(s, claim, number, tell)
+        await _made(s, claim, form_key, number, tell)
     log.info("settled the pending create %s: booking %s was made", pending.key, number)
     return True
 
@@ -120,13 +124,25 @@ async def _actor(s: Services, claim: CreateClaim) -> Actor:
     return await s.access.actor(claim.team_id, claim.user_id)
 
 
-async def _made(s: Services, claim: CreateClaim, number: str, tell: Tell) -> None:
+async def _record(
+    s: Services, claim: CreateClaim, form_key: str, *, outcome: str, number: str | None, detail: str
+) -> None:
+    """Finish the create's audit row the dead process wrote ahead of its call (or write one,
+    for a claim made before rows were written ahead)."""
+    row = await s.store.pending_audit(bot_ref(form_key))
+    if row is not None:
+        await s.store.finish_audit(row, outcome=outcome, booking_number=number, detail=detail)
+        return
     actor = await _actor(s, claim)
+    await s.access.audit(
+        actor, action="create", booking_number=number, outcome=outcome, detail=detail
+    )
+
+
+async def _made(s: Services, claim: CreateClaim, form_key: str, number: str, tell: Tell) -> None:
     if claim.notes:
         await s.store.set_note(number, claim.notes, by=claim.user_id, at=s.clock.now())
-    await s.access.audit(
-        actor, action="create", booking_number=number, outcome="ok", detail=claim.summary
-    )
+    await _record(s, claim, form_key, outcome="ok", number=number, detail=claim.summary)
     await tell(
         claim.user_id,
         f":white_check_mark: Booking *{number}* was created ({claim.summary}). "
@@ -134,15 +150,9 @@ async def _made(s: Services, claim: CreateClaim, number: str, tell: Tell) -> Non
     )
 
 
-async def _not_made(s: Services, claim: CreateClaim, tell: Tell) -> None:
-    actor = await _actor(s, claim)
-    await s.access.audit(
-        actor,
-        action="create",
-        booking_number=None,
-        outcome="failed",
-        detail=f"not made: the bot restarted while creating it ({claim.summary})",
-    )
+async def _not_made(s: Services, claim: CreateClaim, form_key: str, tell: Tell) -> None:
+    detail = f"not made: the bot restarted while creating it ({claim.summary})"
+    await _record(s, claim, form_key, outcome="failed", number=None, detail=detail)
     await tell(
         claim.user_id,
         f":x: The booking ({claim.summary}) was not made: the bot restarted while creating it "

@@ -110,8 +110,8 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
     history = []
     if booking.creation_time:
         created = f"Booked {booking.creation_time.astimezone(options.tz):%d %b %H:%M}"
-        if booking.creation_agent:
-            created += f" by {escape(booking.creation_agent)}"
+        if agent := _agent(booking.creation_agent, options):
+            created += f" by {agent}"
         history.append(created)
     if booking.last_change_time and not booking.canceled:
         changed = f"changed {booking.last_change_time.astimezone(options.tz):%d %b %H:%M}"
