@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.bookeo import BadRequest, BookeoError
+from bot.bookeo import BadRequest, BookeoError, NotFound
 from bot.bookeo.models import Booking, Customer, MatchingSlotsSearch, PeopleNumber, Product
 from bot.ops.bookings._services import Services
 from bot.party import limit_problem, rated_categories, seats_needed
@@ -167,12 +167,27 @@ async def first_day_with_times(
 async def search_customers(s: Services, query: str, *, budget: float) -> list[Customer] | None:
     """Customers matching `query` (by email when it has an @), found within `budget`
     seconds; None when Bookeo was too slow or failed."""
-    search = (
-        s.bookeo.customers.search(query, field="emailAddress")
-        if "@" in query
-        else s.bookeo.customers.search(query)
-    )
     try:
-        return await asyncio.wait_for(search.to_list(limit=SEARCH_LIMIT), budget)
+        return await asyncio.wait_for(_customers_matching(s, query), budget)
     except (TimeoutError, BookeoError):
         return None
+
+
+async def _customers_matching(s: Services, query: str) -> list[Customer]:
+    """Bookeo's own search, then the names the bot has indexed that it missed: Bookeo
+    matches the name as typed, so `obrien` finds "O'Brien" only here."""
+    if "@" in query:
+        return await s.bookeo.customers.search(query, field="emailAddress").to_list(
+            limit=SEARCH_LIMIT
+        )
+    found = await s.bookeo.customers.search(query).to_list(limit=SEARCH_LIMIT)
+    known = {c.id for c in found}
+    for customer_id in s.indexer.named(query):
+        if len(found) >= SEARCH_LIMIT:
+            break
+        if customer_id not in known:
+            try:
+                found.append(await s.bookeo.customers.get(customer_id))
+            except NotFound:
+                continue  # deleted since it was indexed
+    return found
