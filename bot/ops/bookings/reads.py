@@ -84,7 +84,7 @@ def _own_time(booking: Booking | None, start: datetime, end: datetime) -> SlotCh
     if booking is None or booking.start_time is None or not start <= booking.start_time < end:
         return None
     slot = slot_of(booking)
-    return SlotChoice(slot, booking.start_time, booking.end_time, None)
+    return None if slot is None else SlotChoice(slot, booking.start_time, booking.end_time, None)
 
 
 async def _event_times(
