@@ -38,6 +38,20 @@ def folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def squashed(text: str) -> str:
+    """Folded, and without apostrophes, hyphens, spaces or any other mark: "O'Brien",
+    "o brien" and "OBrien" are all "obrien", "Smith-Jones" is "smithjones"."""
+    return "".join(c for c in folded(text) if c.isalnum())
+
+
+def name_matches(query: str, name: str) -> bool:
+    """Whether every word of `query` is in `name`, punctuation, spaces, accents and case
+    aside (`obrien` finds "Aoife O'Brien", `smith jones` and `smithjones` "Smith-Jones")."""
+    words = [w for w in (squashed(w) for w in query.split()) if w]
+    whole = squashed(name)
+    return bool(words) and all(w in whole for w in words)
+
+
 def parse_phone(text: str, region: str) -> phonenumbers.PhoneNumber | None:
     """A phone number as a person or Bookeo wrote it, read in `region`; None if it is not one."""
     try:
@@ -104,10 +118,9 @@ class CustomerIndexer:
             return count
 
     def named(self, text: str) -> list[str]:
-        """Ids of the customers whose name holds every word of `text`, accents and case
-        aside (empty until the first pass has run)."""
-        words = folded(text).split()
-        return [cid for cid, name in self._names.items() if words and all(w in name for w in words)]
+        """Ids of the customers whose name holds every word of `text`, accents, case and
+        punctuation aside (empty until the first pass has run)."""
+        return [cid for cid, name in self._names.items() if name_matches(text, name)]
 
     @property
     def has_names(self) -> bool:

@@ -5,7 +5,9 @@ currency precision) and formats what the bot says back. The reading rules are th
 front desk expects, whatever the locale: one mark followed by one or two digits is the
 decimal mark (`12,50` and `12.50` are 12.50); with both marks, the last one is the decimal
 mark (`1,250.00` and `1.250,00` are 1250); a single mark followed by exactly three digits
-(`1,250`) could be either, so it is asked back rather than guessed."""
+(`1,250`) could be either, so it is asked back rather than guessed; and when its decimal
+reading has more decimals than the currency (`12.505` in USD) it is refused as such, never
+read as thousands (a mistyped 12.50 must not become 12,505.00)."""
 
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ _SPACES = " \u00a0\u202f\u2009"  # people group thousands with these, and with a
 _GROUPERS = _SPACES + "'’"
 _MARKS = ".," + _GROUPERS
 _SIGNS = r"+\-−"
+_THOUSANDS = re.compile(r"([1-9]\d{0,2})[.,](\d{3})")  # `12.505`: a thousands reading too
 _AMOUNT = re.compile(
     rf"(?P<sign1>[{_SIGNS}]?)\s*(?P<pre>[^\d{_MARKS}{_SIGNS}]*?)\s*(?P<sign2>[{_SIGNS}]?)\s*"
     rf"(?P<num>[.,]?\d(?:[\d{_MARKS}]*\d)?[.,]?)\s*(?P<post>[^\d{_MARKS}{_SIGNS}]*)"
@@ -108,7 +111,11 @@ def parse_amount(text: str, *, currency: str, locale: str = DEFAULT_LOCALE) -> D
         raise AmountError(f"That is more than {amount(MAX_AMOUNT, currency, locale=locale)}.")
     if value != value.quantize(Decimal(1).scaleb(-precision)):
         decimals = "no decimals" if precision == 0 else f"at most {precision} decimals"
-        raise AmountError(f"{currency} amounts have {decimals}.")
+        said = f"{currency} amounts have {decimals}."
+        if (grouped := _THOUSANDS.fullmatch(match["num"])) is not None:
+            big = amount(Decimal(grouped[1] + grouped[2]) * sign, currency, locale=locale)
+            said += f" For {big}, type {'-' if sign < 0 else ''}{grouped[1]}{grouped[2]}."
+        raise AmountError(said)
     return value.quantize(Decimal(1).scaleb(-precision))
 
 
@@ -134,6 +141,10 @@ def _readings(num: str, precision: int, locale: str) -> list[Decimal]:
         return [decimal] if decimal is not None else []
     thousands = _grouped(num, last)
     exact = decimal is not None and decimal == decimal.quantize(Decimal(1).scaleb(-precision))
+    if precision > 0 and not exact:
+        # `12.505` in USD: as likely 12.50 mistyped as 12,505, so never read as thousands;
+        # left as decimals it is refused for having too many.
+        return [decimal] if decimal is not None else []
     return [r for r in (thousands, decimal if exact else None) if r is not None] or (
         [decimal] if decimal is not None else []
     )

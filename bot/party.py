@@ -29,3 +29,24 @@ def booking_seats(booking: Booking, categories: dict[str, PeopleCategory]) -> in
     return seats_needed(
         {n.people_category_id: n.number for n in booking.participants.numbers}, categories
     )
+
+
+def limit_problem(
+    product: Product, people: dict[str, int], categories: dict[str, PeopleCategory]
+) -> str | None:
+    """What the product's own booking limits (Bookeo's `bookingLimits`) say against this
+    party, in the words a form shows under the party (None: within them). Checked before
+    Bookeo is asked, so a party too big is a field error, not a refused request."""
+    total = sum(n for n in people.values() if n > 0)
+    for limit in product.booking_limits:
+        if limit.people_category_id is None:
+            count, what = total, "people"
+        else:
+            count = people.get(limit.people_category_id, 0)
+            category = categories.get(limit.people_category_id)
+            what = category.name if category is not None else limit.people_category_id
+        if count > limit.max:
+            return f"At most {limit.max} {what} per booking for this product."
+        if 0 < total and count < limit.min and limit.people_category_id is not None:
+            return f"At least {limit.min} {what} per booking for this product."
+    return None

@@ -6,8 +6,10 @@ client refuses (too long, out of range, required, no such choice) is asked again
 spot (inputs.py). Inline errors from the bot ask again for exactly the fields they name,
 with what you gave as the default; everything else you answered stays. A
 `dispatch_action` input is sent as soon as it is answered, with the whole form's state;
-the new-customer fields are not asked once an existing customer is picked; a pushed
-confirmation without inputs is a yes/no.
+the new-customer fields are not asked once an existing customer is picked; a search that
+finds nothing is asked again, as Slack's typeahead stays open; a date with no
+free time is asked again (Slack's modal shows the notice and waits for another date); a
+pushed confirmation without inputs is a yes/no.
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ class FormFiller:
                     self._console.say("(form closed)")
                     screen.view = None
                     return
+                if _no_free_time(screen.view) and B.DATE in asked:
+                    # Slack's modal shows the notice and the person picks another date; at a
+                    # prompt the next question would be the party: ask for the date again.
+                    asked.discard(B.DATE)
                 continue
             ack = await self._submit(view, view_state(view, answered))
             action = ack.get("response_action")
@@ -196,9 +202,13 @@ class FormFiller:
                     kept = None if query == "-" else before
                     return {action: {"type": kind, "selected_option": kept}}
                 options = await self._suggest(block, view, query)
+            if not options and kind == "external_select":
+                # Slack's typeahead stays open on "No results" while the person types on:
+                # here the search is asked again (Enter leaves the field as it was).
+                self._console.say(f"  (nothing matches {query!r}; search again, or Enter)")
+                continue
             if not options:
-                found = f"nothing matches {query!r}" if kind == "external_select" else "no choices"
-                self._console.say(f"  ({found}; left empty)")
+                self._console.say("  (no choices; left empty)")
                 return {action: {"type": kind, "selected_option": None}}
             for number, option in enumerate(options, start=1):
                 mark = " *" if before and option["value"] == before["value"] else ""
@@ -282,6 +292,14 @@ class FormFiller:
         if answer is None or answer.strip() in CLOSE:
             return None
         return answer.strip()
+
+
+def _no_free_time(view: View | None) -> bool:
+    """The create or edit form says the chosen date has no free time (and asks no time)."""
+    blocks = (view or {}).get("blocks", [])
+    return any(b.get("block_id") == f"{B.SLOT}_none" for b in blocks) and not any(
+        b.get("block_id") == B.SLOT for b in blocks
+    )
 
 
 def _skipped(block: Block, view: View, answered: dict[str, Entry]) -> bool:

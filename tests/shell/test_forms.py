@@ -258,7 +258,7 @@ async def test_a_command_typed_in_a_form_closes_it_to_be_run() -> None:
     assert "(form closed)" in out.getvalue() and not bot.sent
 
 
-async def test_a_search_with_no_match_leaves_the_customer_empty_and_goes_on() -> None:
+async def test_a_search_with_no_match_is_asked_again_then_enter_leaves_it_empty() -> None:
     view = {
         "id": "V1",
         "blocks": [
@@ -272,10 +272,67 @@ async def test_a_search_with_no_match_leaves_the_customer_empty_and_goes_on() ->
             text("first_name", "New customer: first name"),
         ],
     }
-    bot, out = await fill(view, ["Zoë", "Zoë"], lambda _p: {"options": []})
-    assert "(nothing matches 'Zoë'; left empty)" in out
+    bot, out = await fill(view, ["obrien", "o brien", "", "Zoë"], lambda _p: {"options": []})
+    assert "(nothing matches 'obrien'; search again, or Enter)" in out
+    assert [p["value"] for p in bot.of("block_suggestion")] == ["obrien", "o brien"]
     [submitted] = bot.of("view_submission")
+    assert values(submitted)["customer"]["selected_option"] is None
     assert values(submitted)["first_name"]["value"] == "Zoë"
+
+
+async def test_a_date_with_no_free_time_is_asked_again() -> None:
+    def form(times: bool) -> dict[str, Any]:
+        date_block = {
+            "type": "input",
+            "block_id": "date",
+            "dispatch_action": True,
+            "label": {"type": "plain_text", "text": "Date"},
+            "element": {"type": "datepicker", "action_id": "day", "initial_date": "2026-12-03"},
+        }
+        slot = (
+            {
+                "type": "input",
+                "block_id": "slot",
+                "label": {"type": "plain_text", "text": "Time"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "value",
+                    "options": [option("t")],
+                },
+            }
+            if times
+            else {
+                "type": "section",
+                "block_id": "slot_none",
+                "text": {"type": "mrkdwn", "text": "No"},
+            }
+        )
+        return {"id": "V1", "blocks": [date_block, slot, number("people_a", "Adults")]}
+
+    screens: list[Screen] = []
+
+    def reply(payload: dict[str, Any]) -> dict[str, Any] | None:
+        if payload["type"] == "block_actions":  # the bot's views.update of the reloaded form
+            screens[0].view = form(values(payload)["date"]["selected_date"] == "2026-12-04")
+        return None
+
+    lines = iter(["2026-12-03", "", "2026-12-04", "1", "2"])
+    prompts: list[str] = []
+
+    async def ask(prompt: str) -> str | None:
+        prompts.append(prompt)
+        return next(lines, None)
+
+    console = Console(out=io.StringIO(), ask=ask, echo=True)
+    screen = Screen(console, response_url=lambda t: f"u/{t}")
+    screens.append(screen)
+    screen.view = form(False)
+    bot = Bot(reply)
+    await FormFiller(console, screen, bot).fill_open_form()  # type: ignore[arg-type]
+    assert [p.split(" ")[0] for p in prompts] == ["Date", "Date", "Date", "Time", "Adults"]
+    [submitted] = bot.of("view_submission")
+    assert values(submitted)["date"]["selected_date"] == "2026-12-04"
+    assert values(submitted)["people_a"]["value"] == "2"
 
 
 async def test_a_date_and_time_is_shown_and_read_in_the_business_time_zone() -> None:

@@ -145,6 +145,13 @@ async def test_a_refund_above_what_was_paid_is_confirmed_and_shown_unsigned(
     assert sandbox.state.paid(booking.number) == paid - over
     result = await shown(fake_slack, 2)
     assert f"Refund of {over:,.2f} USD recorded" in texts(result)
+    # Bookeo's figures (paid below zero, a balance due above the price) are said plainly.
+    gross = booking.gross
+    assert (
+        f"Refund of {over:,.2f} USD recorded on booking {booking.number} — 46.00 USD more "
+        f"than was paid, so Bookeo now shows a balance due of {gross + 46:,.2f} USD (the price, "
+        f"{gross:,.2f} USD, plus the 46.00 USD refunded beyond the payments)."
+    ) in texts(result)
     [card] = await fake_slack.wait_for("respond:cmd")
     assert "*Credit due*" not in texts(card)  # paid below zero is a balance due, not a credit
 
@@ -232,7 +239,7 @@ async def test_a_canceled_booking_shows_what_is_owed_back_and_prefills_nothing(
 
 def prefilled_reason(view: dict[str, Any]) -> str:
     [block] = [b for b in view["blocks"] if b.get("block_id") == B.REASON]
-    return str(block["element"]["initial_value"])
+    return str(block["element"].get("initial_value") or "")
 
 
 async def refund(bot: BotApp, slack: FakeSlackAPI, number: str, reason: str | None) -> None:
@@ -258,9 +265,13 @@ async def test_a_refund_is_recorded_with_a_refund_reason_unless_one_was_typed(
             if p.booking_number == booking.number and p.amount == -5
         ]
 
+    view = await command_modal(bot, fake_slack, f"pay {booking.number}", user=CASHIER)
+    [reason] = [b for b in view["blocks"] if b.get("block_id") == B.REASON]
+    assert "initial_value" not in reason["element"] and reason["optional"] is True
+    assert reason["hint"]["text"] == "Left empty: Payment, or Refund for a negative amount."
     await refund(bot, fake_slack, booking.number, None)
-    assert refunds() == ["Refund"]  # today: "Payment", the form's default
-    result = await shown(fake_slack, 2)
+    assert refunds() == ["Refund"]  # before: "Payment", the form's default
+    result = await shown(fake_slack, 3)
     assert "Refund of 5.00 USD recorded" in texts(result)
     await refund(bot, fake_slack, booking.number, "Goodwill gesture")
     assert refunds() == ["Refund", "Goodwill gesture"]  # what the person typed is kept
@@ -283,3 +294,21 @@ async def test_a_canceled_bookings_form_opens_with_a_refund_reason(
         if p.booking_number == booking.number and p.amount == -5
     ]
     assert made.reason == "Refund"
+    view = await command_modal(bot, fake_slack, f"pay {booking.number}", user=CASHIER)
+    assert prefilled_reason(view) == "Refund"  # the canceled booking's form is for refunds
+
+
+async def test_a_payment_with_the_reason_left_empty_is_recorded_as_payment(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    booking = upcoming_booking(sandbox)
+    view = await command_modal(bot, fake_slack, f"pay {booking.number}", user=CASHIER)
+    ack = await submit(bot, view, form("5", **{B.REASON: text_input(None)}), user=CASHIER)
+    assert ack["response_action"] == "update", ack  # before: "Give a reason"
+    await settle(bot, fake_slack)
+    [made] = [
+        p
+        for p in sandbox.state.payments.values()
+        if p.booking_number == booking.number and p.amount == 5
+    ]
+    assert made.reason == "Payment"

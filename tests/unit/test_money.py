@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_currency_precision
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -34,7 +34,6 @@ D = Decimal
         ("−5,5", D("-5.50")),
         (".5", D("0.50")),
         ("250.000,5", D("250000.50")),
-        ("1,255", D("1255.00")),  # 1.255 cannot be USD, so it is not asked
         ("１２．５", D("12.50")),
         ("0,250", D("0.25")),
     ],
@@ -67,6 +66,7 @@ def test_the_ambiguous_thousands_mark_is_asked_back() -> None:
         ("NaN", "Enter an amount"),
         ("0", "other than zero"),
         ("12.5055", "at most 2 decimals"),
+        ("1,255", "For 1,255.00 USD, type 1255."),  # or 1.25 mistyped: never guessed
         ("12 50", "Enter an amount"),
         ("1,2,3", "Enter an amount"),
         ("٣", "Enter an amount"),
@@ -149,3 +149,51 @@ def test_the_locale_setting_defaults_from_the_zone() -> None:
     assert Settings(_env_file=None, locale="de-CH").business_locale == "de_CH"
     with pytest.raises(ValueError, match="not a locale"):
         Settings(_env_file=None, locale="xx_nowhere")
+
+
+@pytest.mark.parametrize(("text", "currency"), [("12.505", "USD"), ("12,505", "USD")])
+def test_three_decimals_in_a_two_decimal_currency_are_not_thousands(
+    text: str, currency: str
+) -> None:
+    with pytest.raises(AmountError) as refused:
+        parse_amount(text, currency=currency, locale="en_US")
+    assert not isinstance(refused.value, Ambiguous)
+    assert refused.value.message == (
+        "USD amounts have at most 2 decimals. For 12,505.00 USD, type 12505."
+    )
+
+
+def _decimal_reading(text: str) -> Decimal | None:
+    """`text` read with its last mark as the decimal mark, when that mark occurs once."""
+    marks = [c for c in text if c in ".,"]
+    if not marks or marks.count(marks[-1]) > 1:
+        return None
+    whole, _, fraction = text.rpartition(marks[-1])
+    digits = "".join(c for c in whole if c.isdigit()) or "0"
+    return D(f"{digits}.{fraction}") if fraction.isdigit() else None
+
+
+@given(
+    whole=st.integers(min_value=0, max_value=999_999),
+    fraction=st.text(alphabet="0123456789", min_size=1, max_size=4),
+    mark=st.sampled_from([".", ","]),
+    grouping=st.sampled_from(["", ",", ".", " "]),
+    currency=st.sampled_from(["USD", "EUR", "KWD", "JPY"]),
+    locale=LOCALES,
+)
+@example(whole=12, fraction="505", mark=".", grouping="", currency="USD", locale="en_US")
+@example(whole=1, fraction="250", mark=",", grouping="", currency="USD", locale="en_US")
+def test_decimals_are_never_read_as_thousands_without_asking(
+    whole: int, fraction: str, mark: str, grouping: str, currency: str, locale: str
+) -> None:
+    """Whatever is typed, a value that could have been meant with decimals is never taken
+    1,000 times bigger: it is asked back, refused, or read as those decimals."""
+    text = f"{whole:,}".replace(",", grouping) + mark + fraction
+    meant = _decimal_reading(text)
+    try:
+        value = parse_amount(text, currency=currency, locale=locale)
+    except AmountError:
+        return
+    if meant is not None and get_currency_precision(currency) > 0:
+        assert value != meant * 1000 or meant == meant.to_integral_value(), text
+        assert value == meant, text

@@ -111,6 +111,12 @@ class BookingOps:
     ) -> list[SlotChoice]:
         return await reads.load_slots(self._s, product, day, people, booking=booking)
 
+    async def day_times(
+        self, product: Product, day: date, people: dict[str, int], *, booking: Booking | None = None
+    ) -> DayTimes:
+        """The times on `day`, and Bookeo's refusal of the party (the form shows it there)."""
+        return await reads.day_times(self._s, product, day, people, booking=booking)
+
     async def first_day_with_times(
         self, product: Product, day: date, people: dict[str, int]
     ) -> DayTimes:

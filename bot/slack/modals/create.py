@@ -76,8 +76,8 @@ async def create_state(view: dict[str, Any], deps: Deps) -> FormState:
     """The form as it stands, with the times reloaded for its product and date."""
     state = read_state(view, await initial_state(deps))
     if state.product is not None:
-        slots = await deps.bookings.load_slots(state.product, state.day, state.people)
-        state = replace(state, slots=slots)
+        times = await deps.bookings.day_times(state.product, state.day, state.people)
+        state = replace(state, slots=times.slots, party_error=times.party_error)
     return state
 
 

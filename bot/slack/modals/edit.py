@@ -49,8 +49,8 @@ async def _state(deps: Deps, booking: Booking) -> FormState:
 
 async def _with_slots(deps: Deps, booking: Booking, state: FormState) -> FormState:
     assert state.product is not None
-    slots = await deps.bookings.load_slots(state.product, state.day, state.people, booking=booking)
-    return replace(state, slots=slots)
+    times = await deps.bookings.day_times(state.product, state.day, state.people, booking=booking)
+    return replace(state, slots=times.slots, party_error=times.party_error)
 
 
 async def open_edit(

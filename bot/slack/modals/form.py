@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.bookeo.models import Product
 from bot.ops.forms import CreateForm, NewCustomerForm
-from bot.party import rated_categories, seats_needed
+from bot.party import limit_problem, rated_categories, seats_needed
 from bot.slack.ids import Block as B
 from bot.slack.modals.common import field
 from bot.slack.views.booking_form import FormState, parse_slot
@@ -81,12 +81,9 @@ def validate_booking(
         needed = seats_needed(people, state.categories)
         if needed > slot.seats_left:
             errors[first_block] = f"That party needs {needed} seats; only {slot.seats_left} left."
-    limit = max(
-        (lim.max for lim in state.product.booking_limits if lim.people_category_id is None),
-        default=None,
-    )
-    if limit is not None and sum(people.values()) > limit and first_block not in errors:
-        errors[first_block] = f"At most {limit} people per booking for this product."
+    problem = limit_problem(state.product, people, state.categories) or state.party_error
+    if people and problem and first_block not in errors:
+        errors[first_block] = problem[:150]
     if slot is not None and slot.start <= now and B.DATE not in errors and not own:
         errors[B.SLOT] = "That time has already started."
     if errors or slot is None:

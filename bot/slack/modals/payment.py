@@ -121,10 +121,9 @@ def read_text(view: dict[str, Any], block: Block) -> tuple[str, str]:
 
 
 def recorded_reason(reason: str, value: Decimal, *, prefilled: str) -> str:
-    """The reason to record: the one typed, or — when the form's own prefilled Reason was
-    left as it was — the amount's: a refund is recorded and shown as `Refund`, not as the
-    `Payment` the form opened with."""
-    if reason != prefilled:
+    """The reason to record: the one typed, or — when the Reason was left empty or as the
+    form opened it — the amount's: `Refund` for a negative amount, else `Payment`."""
+    if reason and reason != prefilled:
         return reason
     return REFUND_REASON if value < 0 else PAYMENT_REASON
 
@@ -157,8 +156,7 @@ def read_payment(
             if method is PaymentMethod.OTHER and not other
             else ""
         ),
-        Block.REASON: wrong_reason
-        or ("" if reason else "Give a reason (the customer sees it), e.g. Payment or Deposit."),
+        Block.REASON: wrong_reason,
         Block.COMMENT: wrong_comment,
         Block.RECEIVED: wrong_received,
     }

@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.bookeo.models import Booking, PeopleCategory, Product
-from bot.party import rated_categories, seats_needed
+from bot.party import limit_problem, rated_categories, seats_needed
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.text import amount, clip, escape, plural
@@ -94,6 +94,7 @@ class FormState:
     slot: Slot | None = None
     people: dict[str, int] = field(default_factory=dict)
     notes: str | None = None
+    party_error: str | None = None  # why Bookeo refused the party when asked for times
     locale: str = field(kw_only=True)  # LOCALE: how the price is written (`1.250,00 USD`)
 
 
@@ -222,6 +223,9 @@ def _people_blocks(state: FormState) -> list[Block]:
     if slot is not None and slot.seats_left is not None:
         warn = " :warning:" if needed > slot.seats_left else ""
         facts.append(f"{plural(needed, 'seat')} of {slot.seats_left} left{warn}")
+    problem = limit_problem(state.product, state.people, state.categories) or state.party_error
+    if problem and any(n > 0 for n in state.people.values()):
+        facts.append(f":warning: {escape(problem)}")
     if facts:
         blocks.append(
             ContextBlock(block_id="price", elements=[MarkdownTextObject(text=" · ".join(facts))])

@@ -195,13 +195,17 @@ PAYMENT_REASON = "Payment"
 REFUND_REASON = "Refund"
 
 
+REASON_HINT = f"Left empty: {PAYMENT_REASON}, or {REFUND_REASON} for a negative amount."
+
+
 def reason_prefill(booking: Booking) -> str:
     """The Reason the payment form opens with: `Refund` on a canceled booking something was
-    paid on (its form is for money given back), else `Payment`. Left as it was, it follows
-    the amount's sign when submitted (bot.slack.modals.payment `recorded_reason`)."""
+    paid on (its form is for money given back), else nothing, as the form cannot know yet
+    whether the amount will be a payment or a refund. Left as it was, it follows the
+    amount's sign when submitted (bot.slack.modals.payment `recorded_reason`)."""
     price = booking.price
     paid = price is not None and price.total_paid.amount > 0
-    return REFUND_REASON if booking.canceled and paid else PAYMENT_REASON
+    return REFUND_REASON if booking.canceled and paid else ""
 
 
 def _amount_block(booking: Booking, locale: str) -> InputBlock:
@@ -272,9 +276,11 @@ def pay_view(
             InputBlock(
                 block_id=B.REASON,
                 label="Reason (shown to the customer)",
+                optional=True,
+                hint=REASON_HINT,
                 element=PlainTextInputElement(
                     action_id="value",
-                    initial_value=reason_prefill(booking),
+                    initial_value=reason_prefill(booking) or None,
                     max_length=MAX_LENGTHS[B.REASON],
                 ),
             ),

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
+from bot.bookeo.models import Booking
 from bot.ops.outcomes import (
     AlreadyDone,
     Canceled,
@@ -30,7 +31,7 @@ from bot.ops.outcomes import (
 )
 from bot.slack.errors import user_message
 from bot.slack.ids import Block
-from bot.slack.text import escape
+from bot.slack.text import amount, escape
 from bot.slack.views.cards import CardOptions
 from bot.slack.views.modals import message_view, result_view
 
@@ -100,10 +101,11 @@ def payment_result(outcome: PaymentOutcome, booking_number: str, options: CardOp
         case Recorded(kind=kind, shown=shown, booking=booking):
             text = (
                 f":white_check_mark: {kind.capitalize()} of {escape(shown)} recorded "
-                f"on booking {escape(booking_number)}."
+                f"on booking {escape(booking_number)}"
             )
             if booking is None:
-                return message_view(PAY_TITLE, text)
+                return message_view(PAY_TITLE, text + ".")
+            text += _beyond_paid(kind, booking, options.locale) + "."
             return result_view(PAY_TITLE, text, booking, options)
         case AlreadyDone() | InProgress():
             return message_view(PAY_TITLE, PAID_ONCE)
@@ -115,6 +117,24 @@ def payment_result(outcome: PaymentOutcome, booking_number: str, options: CardOp
             return message_view(PAY_TITLE, NOT_RECORDED)
         case Unknown(error=error) | Failed(error=error):
             return message_view(PAY_TITLE, user_message(error, write=True))
+
+
+def _beyond_paid(kind: str, booking: Booking, locale: str) -> str:
+    """After a refund of more than was paid, what the card's figures mean: Bookeo counts
+    the refund whole, so "Paid" goes below zero and the balance due above the price."""
+    price = booking.price
+    if kind != "refund" or price is None or price.total_paid.amount >= 0:
+        return ""
+    currency = price.total_gross.currency
+    beyond = amount(-price.total_paid.amount, currency, locale=locale)
+    due = amount(price.balance_due.amount, currency, locale=locale)
+    gross = amount(price.total_gross.amount, currency, locale=locale)
+    if booking.canceled:
+        return f" — {beyond} more than was paid, so Bookeo now shows {due} due from the customer"
+    return (
+        f" — {beyond} more than was paid, so Bookeo now shows a balance due of {due} "
+        f"(the price, {gross}, plus the {beyond} refunded beyond the payments)"
+    )
 
 
 def payment_line(outcome: Recorded, user_id: str) -> str:
