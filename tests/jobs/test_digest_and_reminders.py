@@ -195,3 +195,33 @@ async def test_the_digest_counts_people_by_the_seats_they_take(
     shown = "\n".join(texts(m) for m in posts(fake_slack)[before:])
     assert f"· {seats} people" in shown
     assert "Family (2+2)" in shown and "1 Children" not in shown and "1 Adults" not in shown
+
+
+async def test_stopping_a_digest_or_reminders_is_said_in_the_channel(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    await command(bot, fake_slack, "digest 08:00", token="set")
+    await command(bot, fake_slack, "remind 45m", token="set")
+    before = len(posts(fake_slack))
+    off = await command(bot, fake_slack, "digest off", token="off")
+    assert "No more digest" in off["text"]
+    [said] = posts(fake_slack)[before:]
+    assert f"<@{ADMIN}> stopped this channel's" in said["text"] and "08:00" in said["text"]
+    assert "next:" not in said["text"]  # there is no next one
+
+    fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")  # removed meanwhile
+    off = await command(bot, fake_slack, "remind off", token="off")
+    assert "No more reminders" in off["text"]  # stopped all the same
+    assert await bot.store.timed_posts.reminders() == []
+    await command(bot, fake_slack, "digest off", token="again")
+    assert len(posts(fake_slack)) == before + 2  # nothing to stop: nothing said
+
+
+async def test_stopping_reminders_names_them_in_the_channel(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    await command(bot, fake_slack, "remind 45m", token="set")
+    before = len(posts(fake_slack))
+    await command(bot, fake_slack, "remind off", token="off")
+    [said] = posts(fake_slack)[before:]
+    assert f"<@{ADMIN}> stopped this channel's" in said["text"] and "45 min" in said["text"]

@@ -15,13 +15,15 @@ def lead_time(minutes: int) -> str:
     return f"{hours} h" if hours else f"{minutes} min"
 
 
-def describe_digest(digest: Digest, *, next_at: datetime, tz: tzinfo) -> str:
+def digest_words(digest: Digest, *, tz: tzinfo) -> str:
+    """`:sunrise: Today's roster (every product) at *08:00* (UTC) each day`."""
     what = f"*{escape(digest.product_name)}*" if digest.product_name else "every product"
     empty = ", also on days without bookings" if digest.always else ""
-    return (
-        f":sunrise: Today's roster ({what}) at *{digest.at:%H:%M}* ({tz}) each day{empty} — "
-        f"next: {next_at.astimezone(tz):%a %d %b, %H:%M}."
-    )
+    return f":sunrise: Today's roster ({what}) at *{digest.at:%H:%M}* ({tz}) each day{empty}"
+
+
+def describe_digest(digest: Digest, *, next_at: datetime, tz: tzinfo) -> str:
+    return f"{digest_words(digest, tz=tz)} — next: {next_at.astimezone(tz):%a %d %b, %H:%M}."
 
 
 def describe_reminder(reminder: Reminder) -> str:
