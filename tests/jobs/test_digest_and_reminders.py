@@ -154,6 +154,19 @@ async def test_a_reminder_goes_out_once_before_each_slot(
     assert "@" not in texts(note).replace("<@", "")  # no email addresses in a channel
 
 
+async def test_a_reminder_says_hours_and_minutes(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    slot = bookings_on(sandbox, tomorrow_at(0))[0]
+    product = sandbox.state.products[slot.product_id]
+    await command(bot, fake_slack, f'remind 4h product:"{product.name}"')
+    before = len(posts(fake_slack))
+    assert await reminders.run(bot.jobs.deps, slot.start - timedelta(minutes=235)) >= 1
+    notes = [p["text"] for p in posts(fake_slack)[before:]]
+    assert any(f"*{product.name}* starts in 3 h 55 min (" in n for n in notes), notes
+    assert not any("235 min" in n for n in notes)
+
+
 async def test_reminders_ask_bookeo_only_when_a_channel_wants_them(
     bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
 ) -> None:

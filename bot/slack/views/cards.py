@@ -19,7 +19,7 @@ from bot.money import standing
 from bot.refs import is_bot_ref
 from bot.slack.ids import Action
 from bot.slack.text import clip, escape, money, when
-from bot.wording import course_when
+from bot.wording import course_when, source_label
 from bot.wording import party as party  # re-exported: views name it with the card
 
 BOOKEO_URL = "https://signin.bookeo.com/"
@@ -98,8 +98,8 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         _field("Paid", money(price.total_paid, locale=options.locale) if price else "—"),
         balance_field(booking, locale=options.locale),
     ]
-    if booking.source:
-        fields.append(_field("Source", escape(str(booking.source))))
+    if source := source_label(booking.source):
+        fields.append(_field("Source", escape(source)))
     if booking.external_ref and not is_bot_ref(booking.external_ref):
         fields.append(_field("Reference", escape(booking.external_ref)))
     if options.notes:

@@ -6,13 +6,7 @@ from datetime import datetime, tzinfo
 
 from bot.records import Digest, Reminder
 from bot.slack.text import escape
-
-
-def lead_time(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+from bot.wording import duration
 
 
 def digest_words(digest: Digest, *, tz: tzinfo) -> str:
@@ -28,4 +22,4 @@ def describe_digest(digest: Digest, *, next_at: datetime, tz: tzinfo) -> str:
 
 def describe_reminder(reminder: Reminder) -> str:
     what = f"*{escape(reminder.product_name)}*" if reminder.product_name else "every product"
-    return f":alarm_clock: A note {lead_time(reminder.minutes)} before each slot of {what}."
+    return f":alarm_clock: A note {duration(reminder.minutes)} before each slot of {what}."
