@@ -383,8 +383,8 @@ def _run_manifest(args: argparse.Namespace) -> int:
 
 def _run_jobs(args: argparse.Namespace) -> int:
     from bot.jobs import next_runs
-    from bot.slack.views.timed_posts import lead_time
     from bot.store import Store, make_engine
+    from bot.wording import duration
 
     settings = load_settings()
     tz = settings.timezone
@@ -423,9 +423,7 @@ def _run_jobs(args: argparse.Namespace) -> int:
     print("Reminders:" if reminders else "Reminders: none (/bookeo remind 30m in a channel)")
     for reminder in reminders:
         product = f" of {reminder.product_name}" if reminder.product_name else ""
-        print(
-            f"  {reminder.channel_id:<15} {lead_time(reminder.minutes)} before each slot{product}"
-        )
+        print(f"  {reminder.channel_id:<15} {duration(reminder.minutes)} before each slot{product}")
     return EXIT_OK
 
 

@@ -58,6 +58,61 @@ METHOD_LABELS = {
 }
 
 
+def _words(code: str) -> str:
+    """A code spelled out as words, first one capitalised: `giftCard`, `gift_card` → `Gift card`
+    (an acronym such as `SMS` is kept)."""
+    if code.isupper():
+        return code.strip()
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", code.strip())
+    words = re.sub(r"[\s_\-]+", " ", spaced).strip().lower()
+    return words[:1].upper() + words[1:]
+
+
+# Bookeo's booking sources (`source`), as the front desk says them.
+SOURCE_LABELS = {
+    "api": "API",
+    "backend": "Back office",
+    "backoffice": "Back office",
+    "website": "Website",
+    "widget": "Website",
+    "phone": "Phone",
+    "mobile": "Mobile app",
+    "app": "Mobile app",
+    "facebook": "Facebook",
+    "google": "Google",
+    "partner": "Partner",
+    "reseller": "Reseller",
+    "kiosk": "Kiosk",
+    "email": "Email",
+}
+
+
+def source_label(source: object) -> str | None:
+    """Where a booking came from, in words (`backend` → `Back office`, a code Bookeo added
+    later spelled out: `partnerPortal` → `Partner portal`); None when Bookeo gave nothing
+    readable (an empty value, or an object: its type is unconfirmed, API.md §5)."""
+    if not isinstance(source, str) or not source.strip():
+        return None
+    return SOURCE_LABELS.get(source.strip().lower()) or _words(source) or None
+
+
+# How a sentence names a role: "@sam is now a cashier".
+ROLE_NOUNS = {"viewer": "a viewer", "staff": "a staff member", "cashier": "a cashier"}
+
+
+def role_noun(role: str) -> str:
+    """`a cashier`, `a staff member`, `an admin`: a role as the object of "is now"."""
+    return ROLE_NOUNS.get(role) or (f"an {role}" if role[:1] in "aeiou" else f"a {role}")
+
+
+def duration(minutes: int) -> str:
+    """`45 min`, `2 h`, `3 h 55 min`."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
 def method_label(method: str, other: str | None = None) -> str:
     """A payment method as people say it: `Credit card`, `Other (voucher book)`; a method
     Bookeo added later is spelled out from its camelCase (`giftCard` → `Gift card`)."""

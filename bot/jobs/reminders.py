@@ -16,6 +16,7 @@ from bot.roster import SlotGroup, group_by_slot
 from bot.slack.text import chunk_lines, escape, plural
 from bot.slack.views.lists import booking_line, slot_when
 from bot.store import Reminder
+from bot.wording import duration
 
 from .deps import JobDeps
 
@@ -45,7 +46,7 @@ def reminder_text(group: SlotGroup, now: datetime, tz: tzinfo) -> str:
     minutes = max(1, round((group.start - now).total_seconds() / 60))
     unpaid = f" · :warning: {group.unpaid} unpaid" if group.unpaid else ""
     return (
-        f":alarm_clock: *{escape(group.product_name)}* starts in {minutes} min "
+        f":alarm_clock: *{escape(group.product_name)}* starts in {duration(minutes)} "
         f"({slot_when(group, tz)}) · {plural(group.people, 'person', 'people')}"
         f"{unpaid}"
     )

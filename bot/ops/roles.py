@@ -30,6 +30,12 @@ class RoleOps:
         first and goes ahead only when `confirmed`."""
         await self._access.require(actor, Permission.MANAGE_ROLES)
         if role is not Role.ADMIN and user_id in self._access.admins:
+            if user_id == actor.user_id:  # said to the person themself
+                raise UserFacingError(
+                    ":information_source: You are an admin through the bot's BOT_ADMINS "
+                    "setting, so you stay admin: `/bookeo role` cannot change that. Take "
+                    "yourself out of BOT_ADMINS (and restart the bot) first."
+                )
             raise UserFacingError(
                 f":information_source: <@{user_id}> is an admin through the bot's BOT_ADMINS "
                 f"setting, so they stay admin: `/bookeo role` cannot change that. Take them "

@@ -2,6 +2,7 @@
 
 Setting one is said out loud in the channel (`announce`), which is also how the bot learns it
 may post there: when it may not, the setting is undone and the person told how to invite it.
+Stopping one is said there too.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ async def announced(
     except NotInChannel:
         await undo()
         raise
+
+
+async def stopped(announce: Announce[T], setting: T) -> None:
+    """Announce a stopped setting in its channel; where the bot may no longer post, it is
+    stopped all the same (nobody there would hear of it)."""
+    try:
+        await announce(setting)
+    except NotInChannel:
+        pass
 
 
 class TimedPostOps:
@@ -107,16 +117,29 @@ class TimedPostOps:
             await announced(announce, reminder, undo=undo)
         return reminder
 
-    async def digest_off(self, actor: Actor, channel_id: str) -> bool:
-        """Whether there was a digest to stop."""
+    async def digest_off(
+        self, actor: Actor, channel_id: str, *, announce: Announce[Digest] | None = None
+    ) -> bool:
+        """Whether there was a digest to stop; `announce` says which in the channel, as
+        setting it did."""
         await self._access.require(actor, Permission.MANAGE_CHANNELS)
+        current = await self._store.timed_posts.digests(channel_id=channel_id)
         async with self._access.audited(actor, "digest_off") as audit:
             audit.detail = channel_id
-            return await self._store.timed_posts.digest_off(channel_id)
+            removed = await self._store.timed_posts.digest_off(channel_id)
+        if removed and current and announce is not None:
+            await stopped(announce, current[0])
+        return removed
 
-    async def reminders_off(self, actor: Actor, channel_id: str) -> bool:
-        """Whether there were reminders to stop."""
+    async def reminders_off(
+        self, actor: Actor, channel_id: str, *, announce: Announce[Reminder] | None = None
+    ) -> bool:
+        """Whether there were reminders to stop; `announce` says which in the channel."""
         await self._access.require(actor, Permission.MANAGE_CHANNELS)
+        current = await self._store.timed_posts.reminders(channel_id=channel_id)
         async with self._access.audited(actor, "reminders_off") as audit:
             audit.detail = channel_id
-            return await self._store.timed_posts.reminder_off(channel_id)
+            removed = await self._store.timed_posts.reminder_off(channel_id)
+        if removed and current and announce is not None:
+            await stopped(announce, current[0])
+        return removed

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.bookeo.models import Booking, PeopleCategory
-from bot.relay.actors import cancel_reason, slack_user
+from bot.relay.actors import attributed, cancel_reason, slack_user
 from bot.relay.changes import (
     Change,
     agent_of,
@@ -225,15 +225,9 @@ def plan_booking(
     card = None
     if booking is not None and (routes or shared):
         options = CardOptions(
-            tz=tz,
-            categories=categories,
-            cancel_reason=reason,
-            notes=notes,
-            courses=courses,
-            changed_by=f"<@{by}> (Slack)" if by else None,
-            locale=locale,
+            tz=tz, categories=categories, notes=notes, courses=courses, locale=locale
         )
-        card = channel_card(booking, options)
+        card = channel_card(booking, attributed(options, booking, audit))
     return BookingPlan(
         number,
         items,

@@ -26,7 +26,8 @@ from bot.bookeo import BookeoClient
 from bot.bookeo.models import Booking
 from bot.catalog import Catalog
 from bot.clock import Clock
-from bot.relay.actors import cancel_reason
+from bot.refs import is_bot_ref
+from bot.relay.actors import attributed
 from bot.relay.cards import GONE, CardPoster
 from bot.relay.plan import Card, channel_card
 from bot.relay.routing import route
@@ -134,13 +135,13 @@ class Sharing:
 
     async def _card(self, booking_number: str) -> Card:
         booking = await self._bookeo.bookings.get(booking_number, expand_customer=True)
-        audit = await self._store.audit_log(booking_number=booking_number)
+        ref = booking.external_ref if is_bot_ref(booking.external_ref) else None
+        audit = await self._store.audit_log(booking_number=booking_number, external_ref=ref)
         options = CardOptions(
             tz=self._tz,
             categories=await self._catalog.category_names(),
             notes=await self._store.note(booking_number),
             courses=await self._catalog.course_ids(),
-            cancel_reason=cancel_reason(audit) if booking.canceled else None,
             locale=self._locale,
         )
-        return channel_card(booking, options)
+        return channel_card(booking, attributed(options, booking, audit))

@@ -96,9 +96,8 @@ class Screen:
         lines, buttons = blocks_text(shown, first_button=len(self.buttons) + 1, names=NAMES)
         for b in buttons:
             self.buttons[b.number] = (b, {"view": view})
-        text = (
-            f"┌─ {title}\n" + "\n".join(f"│ {line}" for line in lines if line.strip(" -")) + "\n└─"
-        )
+        body = "".join(f"│ {line}\n" for line in lines if line.strip(" -"))  # none: only fields
+        text = f"┌─ {title}\n{body}└─"
         if text != self._last_view_text:  # a form reloaded with nothing new to show
             self._say(text)
             self._last_view_text = text

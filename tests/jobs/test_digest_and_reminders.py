@@ -154,6 +154,19 @@ async def test_a_reminder_goes_out_once_before_each_slot(
     assert "@" not in texts(note).replace("<@", "")  # no email addresses in a channel
 
 
+async def test_a_reminder_says_hours_and_minutes(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    slot = bookings_on(sandbox, tomorrow_at(0))[0]
+    product = sandbox.state.products[slot.product_id]
+    await command(bot, fake_slack, f'remind 4h product:"{product.name}"')
+    before = len(posts(fake_slack))
+    assert await reminders.run(bot.jobs.deps, slot.start - timedelta(minutes=235)) >= 1
+    notes = [p["text"] for p in posts(fake_slack)[before:]]
+    assert any(f"*{product.name}* starts in 3 h 55 min (" in n for n in notes), notes
+    assert not any("235 min" in n for n in notes)
+
+
 async def test_reminders_ask_bookeo_only_when_a_channel_wants_them(
     bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
 ) -> None:
@@ -195,3 +208,33 @@ async def test_the_digest_counts_people_by_the_seats_they_take(
     shown = "\n".join(texts(m) for m in posts(fake_slack)[before:])
     assert f"· {seats} people" in shown
     assert "Family (2+2)" in shown and "1 Children" not in shown and "1 Adults" not in shown
+
+
+async def test_stopping_a_digest_or_reminders_is_said_in_the_channel(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    await command(bot, fake_slack, "digest 08:00", token="set")
+    await command(bot, fake_slack, "remind 45m", token="set")
+    before = len(posts(fake_slack))
+    off = await command(bot, fake_slack, "digest off", token="off")
+    assert "No more digest" in off["text"]
+    [said] = posts(fake_slack)[before:]
+    assert f"<@{ADMIN}> stopped this channel's" in said["text"] and "08:00" in said["text"]
+    assert "next:" not in said["text"]  # there is no next one
+
+    fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")  # removed meanwhile
+    off = await command(bot, fake_slack, "remind off", token="off")
+    assert "No more reminders" in off["text"]  # stopped all the same
+    assert await bot.store.timed_posts.reminders() == []
+    await command(bot, fake_slack, "digest off", token="again")
+    assert len(posts(fake_slack)) == before + 2  # nothing to stop: nothing said
+
+
+async def test_stopping_reminders_names_them_in_the_channel(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    await command(bot, fake_slack, "remind 45m", token="set")
+    before = len(posts(fake_slack))
+    await command(bot, fake_slack, "remind off", token="off")
+    [said] = posts(fake_slack)[before:]
+    assert f"<@{ADMIN}> stopped this channel's" in said["text"] and "45 min" in said["text"]

@@ -165,12 +165,15 @@ async def test_roles_are_managed_by_admins_only(bot: BotApp, fake_slack: FakeSla
     [denied] = await run(bot, fake_slack, f"role <@{VIEWER}|v> admin", user=STAFF, token="deny")
     assert "You need the *admin* role" in denied["text"]
     [granted] = await run(bot, fake_slack, f"role <@{VIEWER}|v> cashier", user=ADMIN, token="ok")
-    assert "is now *cashier*" in granted["text"]
+    assert "is now a cashier." in granted["text"]
+    [staff] = await run(bot, fake_slack, "role <@UNEW|n> staff", user=ADMIN, token="st")
+    assert "is now a staff member." in staff["text"]
     [listing] = await run(bot, fake_slack, "roles", user=VIEWER, token="list")
     assert f"<@{VIEWER}> — cashier" in texts(listing)
     audit = await bot.store.audit_log()
     assert [(a.action, a.outcome) for a in audit] == [
         ("manage_roles", "denied"),
+        ("set_role", "ok"),
         ("set_role", "ok"),
     ]
 
@@ -381,7 +384,8 @@ async def test_a_bot_admins_user_is_not_told_they_are_now_a_viewer(
 ) -> None:
     [reply] = await run(bot, fake_slack, f"role <@{ADMIN}|me> viewer", user=ADMIN, token="me")
     assert "now *viewer*" not in reply["text"]
-    assert "BOT_ADMINS" in reply["text"] and "stay admin" in reply["text"]
+    assert "BOT_ADMINS" in reply["text"] and "so you stay admin" in reply["text"]
+    assert "they" not in reply["text"] and "them" not in reply["text"]  # said to themself
     [listing] = await run(bot, fake_slack, "roles", user=ADMIN, token="list")
     assert f"<@{ADMIN}> — admin (BOT_ADMINS)" in texts(listing)
     assert "viewer" not in texts(listing).split("Everyone else")[0]

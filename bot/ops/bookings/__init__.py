@@ -30,8 +30,9 @@ from bot.ops.outcomes import (
     Repeat,
 )
 from bot.permissions import Permission
+from bot.refs import is_bot_ref
 from bot.slots import SlotChoice
-from bot.store import Store
+from bot.store import AuditEntry, Store
 
 __all__ = ["BookingOps", "DayTimes", "Tell"]
 
@@ -105,6 +106,14 @@ class BookingOps:
     async def note(self, booking_number: str) -> str | None:
         """The bot's note on a booking (Bookeo's API has no notes field)."""
         return await self._s.store.note(booking_number)
+
+    async def history(self, booking: Booking) -> list[AuditEntry]:
+        """The audit rows of the writes made on `booking` from Slack, oldest first (its
+        create's found by the reference it sent too): who did what, for its cards."""
+        ref = booking.external_ref if is_bot_ref(booking.external_ref) else None
+        return await self._s.store.audit_log(
+            booking_number=booking.booking_number, external_ref=ref
+        )
 
     async def load_slots(
         self, product: Product, day: date, people: dict[str, int], *, booking: Booking | None = None

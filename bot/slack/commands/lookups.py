@@ -12,6 +12,7 @@ from bot.lookup import FindResult
 from bot.ops import Actor
 from bot.ops.lookups import CustomerBookings, RosterDays
 from bot.permissions import Permission
+from bot.relay.actors import payment_users
 from bot.slack.commands.call import Call
 from bot.slack.commands.parser import CustomerLookup, Find, OnBooking, Roster
 from bot.slack.deps import Deps
@@ -146,7 +147,15 @@ def roster_title(label: str, roster: RosterDays) -> str:
 
 async def run_payments(request: OnBooking, call: Call) -> None:
     found = await call.deps.lookups.payments(call.actor, request.booking_number)
-    blocks = payments_view(found.booking, found.payments, tz=call.deps.tz, locale=call.deps.locale)
+    audit = await call.deps.bookings.history(found.booking)
+    locale = call.deps.locale
+    blocks = payments_view(
+        found.booking,
+        found.payments,
+        tz=call.deps.tz,
+        locale=locale,
+        recorded_by=payment_users(audit, found.payments, locale=locale),
+    )
     await call.say(f"Payments for booking {found.booking.booking_number}", blocks)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+from functools import partial
+
 from bot.slack.commands.call import Call
 from bot.slack.commands.channel import announcer
 from bot.slack.commands.parser import SetDigest, SetReminder
-from bot.slack.views.timed_posts import describe_digest, describe_reminder
-from bot.store import Digest
+from bot.slack.views.timed_posts import describe_digest, describe_reminder, digest_words
+from bot.store import Digest, Reminder
 
 
 async def run_digest(request: SetDigest, call: Call) -> None:
@@ -15,8 +18,10 @@ async def run_digest(request: SetDigest, call: Call) -> None:
     def line(digest: Digest) -> str:
         return describe_digest(digest, next_at=digest.next_after(call.deps.clock.now(), tz), tz=tz)
 
+    who = call.actor.user_id
     if request.off:
-        removed = await posts.digest_off(call.actor, channel)
+        said = announcer(call.client, channel, partial(_stop_digest, who=who, tz=tz))
+        removed = await posts.digest_off(call.actor, channel, announce=said)
         await call.say(_stopped("digest", channel, removed))
     elif request.at is None:
         current = await posts.digest(call.actor, channel)
@@ -26,7 +31,6 @@ async def run_digest(request: SetDigest, call: Call) -> None:
             else "No digest here. An admin can set one: `/bookeo digest 08:00`."
         )
     else:
-        who = call.actor.user_id
         digest = await posts.set_digest(
             call.actor,
             channel,
@@ -42,8 +46,10 @@ async def run_digest(request: SetDigest, call: Call) -> None:
 
 async def run_remind(request: SetReminder, call: Call) -> None:
     posts, channel = call.deps.channels.timed_posts, call.channel_id
+    who = call.actor.user_id
     if request.off:
-        removed = await posts.reminders_off(call.actor, channel)
+        said = announcer(call.client, channel, partial(_stop_reminder, who=who))
+        removed = await posts.reminders_off(call.actor, channel, announce=said)
         await call.say(_stopped("reminders", channel, removed))
     elif request.minutes is None:
         current = await posts.reminder(call.actor, channel)
@@ -53,7 +59,6 @@ async def run_remind(request: SetReminder, call: Call) -> None:
             else "No reminders here. An admin can set them: `/bookeo remind 30m`."
         )
     else:
-        who = call.actor.user_id
         reminder = await posts.set_reminder(
             call.actor,
             channel,
@@ -74,3 +79,11 @@ def _stopped(what: str, channel: str, removed: bool) -> str:
         if removed
         else f"<#{channel}> had no {what}."
     )
+
+
+def _stop_digest(digest: Digest, *, who: str, tz: tzinfo) -> str:
+    return f"<@{who}> stopped this channel's {digest_words(digest, tz=tz)}."
+
+
+def _stop_reminder(reminder: Reminder, *, who: str) -> str:
+    return f"<@{who}> stopped this channel's {describe_reminder(reminder)}"

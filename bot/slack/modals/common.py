@@ -16,6 +16,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.bookeo.models import Booking, ProductType
 from bot.ops import Actor
 from bot.permissions import Permission
+from bot.relay.actors import attributed
 from bot.relay.plan import Card
 from bot.slack.deps import Deps
 from bot.slack.errors import UserFacingError, user_message
@@ -134,10 +135,11 @@ async def card_options(
 async def booking_card_options(
     deps: Deps, booking: Booking | None, *, show_contacts: bool, shareable: bool
 ) -> CardOptions:
-    """The account's category names, courses as sessions, and the booking's notes (not
-    contact data, so channel cards show them too)."""
+    """The account's category names, courses as sessions, the booking's notes (not contact
+    data, so channel cards show them too), and who booked, changed or canceled it from Slack
+    and why (from the audit rows, as the relay's cards say it)."""
     categories = await deps.catalog.category_names()
-    return CardOptions(
+    options = CardOptions(
         tz=deps.tz,
         categories=categories,
         show_contacts=show_contacts,
@@ -146,6 +148,9 @@ async def booking_card_options(
         courses=await course_ids(deps),
         locale=deps.locale,
     )
+    if booking is None:
+        return options
+    return attributed(options, booking, await deps.bookings.history(booking))
 
 
 async def course_ids(deps: Deps) -> frozenset[str]:
@@ -158,8 +163,7 @@ async def result_options(deps: Deps, actor: Actor, booking: Booking | None) -> C
     """The options of the card a modal shows after a write (a plain one without a booking)."""
     if booking is None:
         return CardOptions(tz=deps.tz, locale=deps.locale)
-    options = await card_options(deps, actor, in_channel=False, booking=booking)
-    return replace(options, changed_by=f"<@{actor.user_id}> (Slack)")
+    return await card_options(deps, actor, in_channel=False, booking=booking)
 
 
 async def refresh_card(
@@ -180,7 +184,6 @@ async def refresh_card(
         return
     in_channel = bool(meta.channel and meta.message_ts)
     options = await card_options(deps, actor, in_channel=in_channel, booking=booking)
-    options = replace(options, changed_by=f"<@{actor.user_id}> (Slack)")  # they just wrote
     if cancel_reason:
         options = replace(options, cancel_reason=cancel_reason)
     blocks = [b.to_dict() for b in booking_card(booking, options)]

@@ -171,10 +171,9 @@ async def _create(
 
     outcome = await deps.bookings.create(actor, form, checking=checking)
     # Only a booking made has a card to show (and only then is the catalog asked).
-    made = isinstance(outcome, Created)
     options = (
-        await card_options(deps, actor, in_channel=False)
-        if made
+        await card_options(deps, actor, in_channel=False, booking=outcome.booking)
+        if isinstance(outcome, Created)
         else CardOptions(deps.tz, locale=deps.locale)
     )
     await OpenModal(client, view_id, None).show(create_result(outcome, options))

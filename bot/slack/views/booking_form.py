@@ -216,7 +216,7 @@ def _people_blocks(state: FormState) -> list[Block]:
         )
     facts = []
     priced = price_of(state.product, state.people)
-    if priced is not None:
+    if priced is not None and any(state.people.values()):  # no price before there is a party
         facts.append(f"Price: *{amount(*priced, locale=state.locale)}*")
     needed = seats_needed(state.people, state.categories)
     slot = next((s for s in state.slots if s.slot == state.slot), None)

@@ -19,7 +19,7 @@ from bot.money import standing
 from bot.refs import is_bot_ref
 from bot.slack.ids import Action
 from bot.slack.text import clip, escape, money, when
-from bot.wording import course_when
+from bot.wording import course_when, source_label
 from bot.wording import party as party  # re-exported: views name it with the card
 
 BOOKEO_URL = "https://signin.bookeo.com/"
@@ -35,9 +35,12 @@ class CardOptions:
     cancel_reason: str | None = None
     notes: str | None = None  # the bot's notes on the booking (not contact data: shown to all)
     courses: frozenset[str] = frozenset()  # ids of fixedCourse products: shown as sessions
-    # Who made the last change from Slack (mrkdwn, e.g. "<@U1> (Slack)"): shown instead of
+    # Who made the booking, its last change and its cancellation from Slack (mrkdwn, e.g.
+    # "<@U1> (Slack)", from the audit rows: bot.relay.actors.attributed): shown instead of
     # the API key Bookeo names for every change the bot makes.
+    booked_by: str | None = None
     changed_by: str | None = None
+    canceled_by: str | None = None
     # How the business writes amounts (LOCALE, a Babel locale): `1.250,00 USD` in de_DE.
     # Required, so no card forgets it and falls back to en_US marks.
     locale: str = field(kw_only=True)
@@ -64,10 +67,10 @@ def customer_line(customer: Customer | None, *, show_contacts: bool) -> str:
     return text
 
 
-def _agent(agent: str | None, options: CardOptions) -> str | None:
+def _agent(agent: str | None, slack_user: str | None) -> str | None:
     """Who Bookeo says made a change, or the Slack user when the bot made it for them."""
-    if options.changed_by and (agent is None or agent.startswith("API")):
-        return options.changed_by
+    if slack_user and (agent is None or agent.startswith("API")):
+        return slack_user
     return escape(agent) if agent else None
 
 
@@ -79,7 +82,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         status = "Canceled"
         if booking.cancelation_time:
             status += f" {booking.cancelation_time.astimezone(options.tz):%d %b %H:%M}"
-        if agent := _agent(booking.cancelation_agent, options):
+        if agent := _agent(booking.cancelation_agent, options.canceled_by):
             status += f" by {agent}"
         if options.cancel_reason:
             status += f"\nReason: {escape(clip(options.cancel_reason, 300))}"
@@ -95,8 +98,8 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         _field("Paid", money(price.total_paid, locale=options.locale) if price else "—"),
         balance_field(booking, locale=options.locale),
     ]
-    if booking.source:
-        fields.append(_field("Source", escape(str(booking.source))))
+    if source := source_label(booking.source):
+        fields.append(_field("Source", escape(source)))
     if booking.external_ref and not is_bot_ref(booking.external_ref):
         fields.append(_field("Reference", escape(booking.external_ref)))
     if options.notes:
@@ -110,12 +113,12 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
     history = []
     if booking.creation_time:
         created = f"Booked {booking.creation_time.astimezone(options.tz):%d %b %H:%M}"
-        if agent := _agent(booking.creation_agent, options):
+        if agent := _agent(booking.creation_agent, options.booked_by):
             created += f" by {agent}"
         history.append(created)
     if booking.last_change_time and not booking.canceled:
         changed = f"changed {booking.last_change_time.astimezone(options.tz):%d %b %H:%M}"
-        if agent := _agent(booking.last_change_agent, options):
+        if agent := _agent(booking.last_change_agent, options.changed_by):
             changed += f" by {agent}"
         history.append(changed)
     if history:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Protocol
@@ -208,8 +208,16 @@ def _pick_line(booking: Booking, tz: tzinfo, courses: frozenset[str]) -> Section
 
 
 def payments_view(
-    booking: Booking, payments: list[Payment], *, tz: tzinfo, locale: str
+    booking: Booking,
+    payments: list[Payment],
+    *,
+    tz: tzinfo,
+    locale: str,
+    recorded_by: Mapping[str, str] | None = None,
 ) -> list[Block]:
+    """A booking's payments and refunds; `recorded_by` (payment id → Slack user) names who
+    recorded those made from Slack, which Bookeo signs with the bot's API key."""
+    recorded_by = recorded_by or {}
     title = f"Payments for booking {booking.booking_number}"
     blocks: list[Block] = [HeaderBlock(text=clip(title, 150))]
     if not payments:
@@ -219,7 +227,10 @@ def payments_view(
         received_at = payment.received_time or payment.creation_time
         at = f"{received_at.astimezone(tz):%d %b %H:%M}" if received_at else "—"
         method = escape(method_label(payment.payment_method, payment.payment_method_other))
-        who = escape(payment.agent) if payment.agent else "customer, online"
+        if payment.id in recorded_by:
+            who = f"<@{recorded_by[payment.id]}> (Slack)"
+        else:
+            who = escape(payment.agent) if payment.agent else "customer, online"
         reason = f" · {escape(payment.reason)}" if payment.reason else ""
         kind = "Refund" if payment.amount.amount < 0 else "Payment"
         shown = amount(abs(payment.amount.amount), payment.amount.currency, locale=locale)

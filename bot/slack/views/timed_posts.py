@@ -6,24 +6,20 @@ from datetime import datetime, tzinfo
 
 from bot.records import Digest, Reminder
 from bot.slack.text import escape
+from bot.wording import duration
 
 
-def lead_time(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+def digest_words(digest: Digest, *, tz: tzinfo) -> str:
+    """`:sunrise: Today's roster (every product) at *08:00* (UTC) each day`."""
+    what = f"*{escape(digest.product_name)}*" if digest.product_name else "every product"
+    empty = ", also on days without bookings" if digest.always else ""
+    return f":sunrise: Today's roster ({what}) at *{digest.at:%H:%M}* ({tz}) each day{empty}"
 
 
 def describe_digest(digest: Digest, *, next_at: datetime, tz: tzinfo) -> str:
-    what = f"*{escape(digest.product_name)}*" if digest.product_name else "every product"
-    empty = ", also on days without bookings" if digest.always else ""
-    return (
-        f":sunrise: Today's roster ({what}) at *{digest.at:%H:%M}* ({tz}) each day{empty} — "
-        f"next: {next_at.astimezone(tz):%a %d %b, %H:%M}."
-    )
+    return f"{digest_words(digest, tz=tz)} — next: {next_at.astimezone(tz):%a %d %b, %H:%M}."
 
 
 def describe_reminder(reminder: Reminder) -> str:
     what = f"*{escape(reminder.product_name)}*" if reminder.product_name else "every product"
-    return f":alarm_clock: A note {lead_time(reminder.minutes)} before each slot of {what}."
+    return f":alarm_clock: A note {duration(reminder.minutes)} before each slot of {what}."
