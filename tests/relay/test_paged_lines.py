@@ -99,7 +99,7 @@ async def test_a_slack_edit_of_a_booking_never_shown_says_what_changed_and_pages
     assert "Party " in line and "→" in line and "Adult" in line
     assert "; notes updated" in line and "VIP" not in line  # notes are said, not quoted
     assert line.endswith(f"— by <@{STAFF}> (Slack).")
-    assert "updated in Bookeo" not in line
+    assert "updated in Bookeo" not in line and "customer is now" not in line
     [dm] = [c for c in fake_slack.of("chat.postMessage") if c.get("channel") == ON_CALL]
     assert "Party " in dm["text"] and booking.number in texts(dm)
 
