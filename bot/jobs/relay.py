@@ -26,7 +26,7 @@ async def webhook_health(deps: JobDeps, _now: datetime) -> int:
 
 
 async def escalation(deps: JobDeps, now: datetime) -> int:
-    """Repeat the pages nobody acknowledged, once, and tell the admins."""
+    """Escalate, once per booking, the pages nobody acknowledged, and tell the admins."""
     return len(await escalate(store=deps.store, slack=deps.slack, notifier=deps.notifier, now=now))
 
 

@@ -43,7 +43,7 @@ JOBS: tuple[JobSpec, ...] = (
             digest.run, _every_minute),
     JobSpec("reminders", "every minute", "remind channels of slots about to start",
             reminders.run, _every_minute),
-    JobSpec("escalation", "every minute", "repeat unacknowledged pages once, tell admins",
+    JobSpec("escalation", "every minute", "escalate unacked pages once per booking, tell admins",
             relay.escalation, _every_minute),
     JobSpec("inbox", "every minute", "retry deliveries after their back-off; prune old ones",
             relay.inbox, _every_minute),

@@ -27,7 +27,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.clock import Clock
 from bot.relay.changes import dumps
 from bot.relay.notify import AdminNotifier
-from bot.relay.oncall import page
+from bot.relay.oncall import page, page_line
 from bot.relay.pacing import ChannelPacer
 from bot.relay.plan import BookingPlan, Card, page_calls
 from bot.slack.views.relay import paused_notice, resync_note
@@ -65,6 +65,16 @@ class Line:
     retried: bool = False
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Whom to page for a plan, in which channel, and why."""
+
+    team_id: str
+    channel: str
+    who: str
+    reason: str
+
+
 def _code(error: SlackApiError) -> str:
     return str(error.response.get("error", ""))
 
@@ -89,8 +99,11 @@ class CardPoster:
 
     async def carry_out(self, plan: BookingPlan, *, folded: Collection[tuple[str, str]]) -> None:
         """Tell each of the plan's channels (but those a summary covered), page if urgent,
-        and remember the state the cards now show."""
+        and remember the state the cards now show. Where a page goes, the change's line is
+        the page (it names on-call and the change): one line per change per channel."""
         if plan.changes:
+            pagers = await self._pagers(plan, folded)
+            paged: set[str] = set()
             for post in plan.posts():
                 channel = post.channel
                 if (plan.number, channel) in folded:
@@ -98,18 +111,23 @@ class CardPoster:
                 card = plan.card
                 if card is not None and post.shared_by:
                     card = card.shared(post.shared_by)
+                pager = pagers.get(channel)
+                text = page_line(pager.who, pager.reason, plan.line) if pager else plan.line
                 await self.show(
                     channel,
                     plan.number,
                     card,
-                    Line(plan.line, plan.line_key, retried=plan.retried),
+                    Line(text, plan.line_key, retried=plan.retried),
                     broadcast=post.broadcast,
                     shared=post.shared_by is not None,
+                    first_line=plan.line_under_new_card or pager is not None,
                 )
+                if pager is not None and await self._open_page(plan, pager, in_thread=False):
+                    paged.add(pager.team_id)
                 if plan.resynced:
                     self._resynced[channel] += 1
             if plan.urgent is not None:
-                await self._page(plan)
+                await self._page(plan, skip=paged)
         if plan.new is not None:
             await self._relay.save_state(plan.number, dumps(plan.new), at=self._clock.now())
 
@@ -128,18 +146,22 @@ class CardPoster:
         *,
         broadcast: bool,
         shared: bool = False,
+        first_line: bool = False,
     ) -> None:
-        """Post the booking's card in `channel` (the first card says it all), or update the
-        one there and add `line` to its thread. Without a card (the booking was removed) only
-        an existing card's thread hears of it. A channel Slack refuses for good is paused; a
-        shared card Slack no longer has (deleted, or a channel the bot left) is forgotten."""
+        """Post the booking's card in `channel` (the first card says it all, unless
+        `first_line`: the line says what changed), or update the one there and add `line` to
+        its thread. Without a card (the booking was removed) only an existing card's thread
+        hears of it. A channel Slack refuses for good is paused; a shared card Slack no
+        longer has (deleted, or a channel the bot left) is forgotten."""
         ts = await self.card_ts(channel, number)
         try:
             if card is not None:
                 if ts is None:
-                    await self._post_card(channel, number, card)
-                    return
-                await self.update(channel, ts, card)
+                    ts = await self._post_card(channel, number, card)
+                    if not first_line:
+                        return
+                else:
+                    await self.update(channel, ts, card)
             if ts is not None:
                 await self._post_line(channel, ts, line, broadcast=broadcast)
         except SlackApiError as error:
@@ -191,31 +213,61 @@ class CardPoster:
         if await self._relay.pause(channel, code):
             await self._notifier.tell(paused_notice(channel, code))
 
-    async def _page(self, plan: BookingPlan) -> None:
-        """Page each workspace's on-call once, on the thread of its first card of this booking,
-        when that subscription counts the change as urgent."""
-        paged: set[str] = set()
-        now = self._clock.now()
-        for call in page_calls(plan, now):
+    async def _pagers(
+        self, plan: BookingPlan, folded: Collection[tuple[str, str]]
+    ) -> dict[str, Pager]:
+        """Where each workspace's on-call is paged for this plan: the first channel of its
+        subscriptions that count the change as urgent and that this plan posts to."""
+        if plan.urgent is None:
+            return {}
+        going = set(plan.channels(skip=folded))
+        pagers: dict[str, Pager] = {}
+        teams: set[str] = set()
+        for call in page_calls(plan, self._clock.now()):
+            if call.team_id in teams or call.channel not in going or call.channel in pagers:
+                continue
+            who = await self._store.oncall.target(call.team_id)
+            if who is not None:
+                pagers[call.channel] = Pager(call.team_id, call.channel, who, call.reason)
+                teams.add(call.team_id)
+        return pagers
+
+    async def _open_page(self, plan: BookingPlan, pager: Pager, *, in_thread: bool) -> bool:
+        """Page `pager.who` on the booking's card in `pager.channel`; False when that card is
+        not there (Slack refused it)."""
+        ref = await self._relay.card(plan.number, pager.channel)
+        if not isinstance(ref, Posted):
+            return False
+        await page(
+            store=self._store,
+            slack=self._slack,
+            team_id=pager.team_id,
+            target=pager.who,
+            booking_number=plan.number,
+            channel=pager.channel,
+            card_ts=ref.ts,
+            line=plan.line,
+            reason=pager.reason,
+            now=self._clock.now(),
+            changes=tuple(c.kind for c in plan.changes),
+            in_thread=in_thread,
+        )
+        return True
+
+    async def _page(self, plan: BookingPlan, *, skip: Collection[str] = ()) -> None:
+        """Page each workspace's on-call (but the `skip` ones, already paged) once, on the
+        thread of its first card of this booking, when that subscription counts the change
+        as urgent: with a line of its own, as the card's line there was the plain one."""
+        paged = set(skip)
+        for call in page_calls(plan, self._clock.now()):
             if call.team_id in paged:
                 continue
             who = await self._store.oncall.target(call.team_id)
-            ref = await self._relay.card(plan.number, call.channel)
-            if who is None or not isinstance(ref, Posted):
+            if who is None:
                 continue
-            await page(
-                store=self._store,
-                slack=self._slack,
-                team_id=call.team_id,
-                target=who,
-                booking_number=plan.number,
-                channel=call.channel,
-                card_ts=ref.ts,
-                line=plan.line,
-                reason=call.reason,
-                now=now,
-            )
-            paged.add(call.team_id)
+            pager = Pager(call.team_id, call.channel, who, call.reason)
+            if await self._open_page(plan, pager, in_thread=True):
+                paged.add(call.team_id)
 
     async def _post_line(self, channel: str, ts: str, line: Line, *, broadcast: bool) -> None:
         """Add `line` to the card's thread, once: it carries its key in its metadata, and a
@@ -250,7 +302,7 @@ class CardPoster:
                 return {"ts": str(message["ts"]), "text": str(message.get("text") or "")}
         return None
 
-    async def _post_card(self, channel: str, number: str, card: Card) -> None:
+    async def _post_card(self, channel: str, number: str, card: Card) -> str:
         pending = Pending(f"{number}:{uuid.uuid4().hex}")
         await self._relay.set_card(number, channel, pending, at=self._clock.now())
         posted = await self.post(
@@ -259,7 +311,9 @@ class CardPoster:
             text=card.text,
             metadata={"event_type": CARD_EVENT, "event_payload": {"key": pending.key}},
         )
-        await self._relay.set_card(number, channel, Posted(str(posted["ts"])), at=self._clock.now())
+        ts = str(posted["ts"])
+        await self._relay.set_card(number, channel, Posted(ts), at=self._clock.now())
+        return ts
 
     async def _recover(self, channel: str, number: str, pending: Pending) -> str | None:
         """The ts of a card whose post was noted but not confirmed, if Slack has it."""

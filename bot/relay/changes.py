@@ -31,6 +31,16 @@ def snapshot(booking: Booking) -> dict[str, Any]:
     }
 
 
+def baseline_state(before: Booking, after: Booking) -> dict[str, Any]:
+    """`snapshot` of the booking as it was before the bot changed it, the customer named as
+    `after` names them when it is the same customer (the bot's read before a write does not
+    expand the customer, so it knows only their id)."""
+    facts = snapshot(before)
+    if before.customer is None and before.customer_id == after.customer_id:
+        facts["customer"] = snapshot(after)["customer"]
+    return facts
+
+
 def changed_at(booking: Booking) -> str | None:
     """When Bookeo last changed the booking (the latest of created, changed, canceled)."""
     times = [
@@ -74,7 +84,8 @@ def loads(text: str | None) -> dict[str, Any] | None:
 @dataclass(frozen=True)
 class Change:
     kind: (
-        str  # created | moved | people | customer | paid | refunded | canceled | removed | updated
+        str  # created | moved | people | customer | notes | paid | refunded | canceled | removed
+        # | updated
     )
     text: str
     amount: Decimal | None = None  # paid or refunded: how much (a summary adds them up)

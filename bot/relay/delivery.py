@@ -234,11 +234,15 @@ class Delivery:
         booking = newest_state(items)
         if booking is None:
             booking = await self._fetch(number)
+        old = loads(await self._store.relay.state_of(number))
+        # Never shown, but changed by the bot: as it was before (bot.ops.bookings.edit).
+        before = await self._store.relay.baseline_of(number) if old is None else None
         plan = plan_booking(
             number,
             items,
             booking,
-            old=loads(await self._store.relay.state_of(number)),
+            old=old,
+            baseline=Booking.model_validate_json(before) if before else None,
             subscriptions=subscriptions,
             categories=await self._catalog.category_names(),
             now=self._clock.now(),

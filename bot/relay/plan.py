@@ -21,15 +21,16 @@ import json
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.bookeo.models import Booking, PeopleCategory
-from bot.relay.actors import attributed, cancel_reason, slack_user
+from bot.relay.actors import NAMING, attributed, cancel_reason, slack_user
 from bot.relay.changes import (
     Change,
     agent_of,
+    baseline_state,
     diff,
     dumps,
     first_seen,
@@ -47,6 +48,7 @@ from bot.store import AuditEntry, InboxItem, Subscription
 FOLD_AT = 5  # more uncarded changes than this for one channel in one pass: one summary
 MESSAGES_PER_PASS = 3  # per channel: about 3 s of Slack's pace
 RESYNC_PREFIX = "resync:"  # the message ids reconciliation gives the changes it found
+_SHOWN = frozenset({"created", "canceled", "removed"})  # changes a new card says by itself
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ class BookingPlan:
     # The channels where the card was shared ("Share in channel"), each with who shared it:
     # kept current on every change, whatever the subscriptions there say.
     shared: tuple[tuple[str, str], ...] = ()
+    # The changes are against a state known before (the cards', or the one the bot read
+    # before it changed the booking), not only what the booking is.
+    compared: bool = False
 
     @property
     def retried(self) -> bool:
@@ -106,6 +111,13 @@ class BookingPlan:
     def resynced(self) -> bool:
         """Only reconciliation brought it: a webhook in the same batch means Bookeo did."""
         return all(item.message_id.startswith(RESYNC_PREFIX) for item in self.items)
+
+    @property
+    def line_under_new_card(self) -> bool:
+        """A card posted now for these changes gets the line too: the card shows the booking
+        as it is, not what changed (moved from when, the party it had); a cancellation or a
+        first sight it does say."""
+        return self.compared and any(c.kind not in _SHOWN for c in self.changes)
 
     def posts(self) -> list[Post]:
         """Each channel to tell, once: the subscriptions' (merged per channel), then those
@@ -186,13 +198,17 @@ def plan_booking(
     notes: str | None = None,
     shared: Mapping[str, str] | None = None,
     courses: frozenset[str] = frozenset(),
+    baseline: Booking | None = None,
 ) -> BookingPlan:
     """What to say about one booking (its latest state `booking` against `old`, the state
     its cards last showed), and to whom; `audit` (the bot's audit rows of the booking) says
     who did it from Slack and why it was canceled, `notes` go on the card, amounts are
     written in the business's `locale`; `shared` (channel → who shared the card there) are
     told of every change, `courses` are the fixedCourse products (their cards list the
-    sessions)."""
+    sessions). `baseline`: the booking as the bot read it just before it changed it, when
+    the cards never showed it (`old` is None): the change is then said against it."""
+    if old is None and baseline is not None and booking is not None:
+        old = baseline_state(baseline, booking)
     new = snapshot(booking) if booking is not None else None
     if is_stale(old, new):
         return BookingPlan(number, items, booking, [], None, stale=True)
@@ -213,13 +229,7 @@ def plan_booking(
         now=now,
         tz=tz,
     )
-    agent = agent_of(booking, changes)
-    since = _since(old, booking)
-    reason = cancel_reason(audit) if booking is not None and booking.canceled else None
-    by = slack_user(audit, changes, agent=agent, since=since)
-    line = sentence(
-        changes, agent=agent, deleted_unclear=booking is None, slack_user=by, reason=reason
-    )
+    changes, line, _by, _reason = _said(changes, booking, old, audit)
     urgent = [r for t in routes if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
     shared = shared or {}
     card = None
@@ -241,7 +251,48 @@ def plan_booking(
         urgent=urgent[0] if urgent else None,
         card=card,
         shared=tuple(sorted(shared.items())),
+        compared=old is not None,
     )
+
+
+def _said(
+    changes: list[Change],
+    booking: Booking | None,
+    old: dict[str, Any] | None,
+    audit: Sequence[AuditEntry],
+) -> tuple[list[Change], str, str | None, str | None]:
+    """The changes as the line says them (with the notes a Slack edit changed too), the
+    line, the Slack user who made them (None: someone else) and the cancel reason."""
+    agent = agent_of(booking, changes)
+    since = _since(old, booking)
+    reason = cancel_reason(audit) if booking is not None and booking.canceled else None
+    by = slack_user(audit, changes, agent=agent, since=since)
+    if by is not None and any(c.kind in _EDITS for c in changes):
+        noted = _notes_said(audit, since)
+        changes = [*changes, Change("notes", noted)] if noted else changes
+    line = sentence(
+        changes, agent=agent, deleted_unclear=booking is None, slack_user=by, reason=reason
+    )
+    return changes, line, by, reason
+
+
+_EDITS = frozenset({"moved", "people", "customer"})  # what /bookeo edit changes in Bookeo
+# What the edit's audit row says of the notes it changed (bot.ops.bookings.edit `_summary`):
+# notes live in the bot, not in Bookeo, so no state the relay compares shows them.
+_NOTES = ("notes updated", "notes cleared")
+
+
+def _notes_said(audit: Sequence[AuditEntry], since: datetime | None) -> str | None:
+    """ "notes updated" (or cleared) when the latest edit made from Slack since `since` changed
+    the booking's notes too, else None."""
+    for entry in reversed(audit):
+        if entry.action != "edit" or entry.outcome not in NAMING:
+            continue
+        at = entry.at if entry.at.tzinfo is not None else entry.at.replace(tzinfo=UTC)
+        if since is not None and at < since:
+            return None
+        return next((part for part in entry.detail.split("; ") if part in _NOTES), None)
+    return None
 
 
 def _changes(

@@ -23,6 +23,8 @@ class Page:
     created_at: datetime
     acked_by: str | None
     acked_at: datetime | None
+    line: str | None = None  # the change paged about, as its thread line said it
+    changes: tuple[str, ...] = ()  # that change's kinds (canceled, moved, people, …)
 
 
 def _page(row: PageRow) -> Page:
@@ -37,6 +39,8 @@ def _page(row: PageRow) -> Page:
         row.created_at,
         row.acked_by,
         row.acked_at,
+        row.line,
+        tuple(row.changes.split(",")) if row.changes else (),
     )
 
 
@@ -67,6 +71,8 @@ class OnCallRepository:
         target: str,
         reason: str,
         at: datetime,
+        line: str | None = None,
+        changes: tuple[str, ...] = (),
     ) -> Page:
         async with self._sessions.begin() as session:
             row = PageRow(
@@ -77,34 +83,59 @@ class OnCallRepository:
                 target=target,
                 reason=reason,
                 created_at=at,
+                line=line,
+                changes=",".join(changes)[:100] or None,
             )
             session.add(row)
             await session.flush()
             return _page(row)
 
     async def acknowledge(self, page_id: int, *, by: str, at: datetime) -> Page | None:
-        """Record the first acknowledgement; None when the page does not exist."""
+        """Record the first acknowledgement; None when the page does not exist. It also
+        acknowledges the booking's earlier open pages: whoever looked at the booking now has
+        seen the changes they were about."""
         async with self._sessions.begin() as session:
             row = await session.get(PageRow, page_id)
             if row is None:
                 return None
             if row.acked_at is None:
                 row.acked_by, row.acked_at = by, at
+                await session.execute(
+                    update(PageRow)
+                    .where(
+                        PageRow.team_id == row.team_id,
+                        PageRow.booking_number == row.booking_number,
+                        PageRow.id < row.id,
+                        PageRow.acked_at.is_(None),
+                        PageRow.escalated_at.is_(None),
+                    )
+                    .values(acked_by=by, acked_at=at)
+                )
             return _page(row)
 
     async def due_for_escalation(self, *, before: datetime) -> list[Page]:
-        """Unacknowledged, not yet escalated pages opened before `before` — claimed at once, so
-        each is escalated once."""
+        """Unacknowledged, not yet escalated pages opened before `before`, with every other
+        open page of their bookings (a booking escalates once, for all its changes) — claimed
+        at once, so each is escalated once; oldest first."""
         async with self._sessions.begin() as session:
-            rows = list(
-                await session.scalars(
-                    select(PageRow).where(
-                        PageRow.acked_at.is_(None),
-                        PageRow.escalated_at.is_(None),
-                        PageRow.created_at <= before,
-                    )
-                )
+            due = select(PageRow.team_id, PageRow.booking_number).where(
+                PageRow.acked_at.is_(None),
+                PageRow.escalated_at.is_(None),
+                PageRow.created_at <= before,
             )
+            keys = {(team, number) for team, number in await session.execute(due)}
+            if not keys:
+                return []
+            candidates = await session.scalars(
+                select(PageRow)
+                .where(
+                    PageRow.acked_at.is_(None),
+                    PageRow.escalated_at.is_(None),
+                    PageRow.booking_number.in_({number for _, number in keys}),
+                )
+                .order_by(PageRow.id)
+            )
+            rows = [r for r in candidates if (r.team_id, r.booking_number) in keys]
             if rows:
                 await session.execute(
                     update(PageRow)

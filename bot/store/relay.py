@@ -11,11 +11,19 @@ from typing import cast
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.records import Subscription
 
-from .tables import BookingStateRow, CardRow, InboxRow, RelayClaimRow, SubscriptionRow
+from .tables import (
+    BookingBaselineRow,
+    BookingStateRow,
+    CardRow,
+    InboxRow,
+    RelayClaimRow,
+    SubscriptionRow,
+)
 
 KINDS = ("created", "changed", "canceled", "payments")
 
@@ -174,7 +182,58 @@ def _inbox_item(row: InboxRow) -> InboxItem:
     )
 
 
-class RelayRepository(_CardsPart):
+class _StatesPart:
+    """The state of each booking the cards last showed, and the state a booking had before
+    the bot changed it while the cards had shown none (a part of RelayRepository)."""
+
+    _sessions: async_sessionmaker[AsyncSession]
+
+    async def state_of(self, booking_number: str) -> str | None:
+        async with self._sessions() as session:
+            row = await session.get(BookingStateRow, booking_number)
+            return row.snapshot if row else None
+
+    async def save_state(self, booking_number: str, snapshot: str, *, at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            row = await session.get(BookingStateRow, booking_number)
+            if row is None:
+                session.add(
+                    BookingStateRow(booking_number=booking_number, snapshot=snapshot, updated_at=at)
+                )
+            else:
+                row.snapshot, row.updated_at = snapshot, at
+            # The cards show a state now: a baseline has said what it had to.
+            await session.execute(
+                delete(BookingBaselineRow).where(
+                    BookingBaselineRow.booking_number == booking_number
+                )
+            )
+
+    async def keep_baseline(self, booking_number: str, booking: str, *, at: datetime) -> None:
+        """Keep `booking` (Bookeo's JSON, read just before the bot changes it) as what the
+        relay compares the change with, unless the relay already knows a state of it (the
+        cards showed one) or an earlier baseline (a burst of changes: the first one counts)."""
+        try:
+            async with self._sessions.begin() as session:
+                if await session.get(BookingStateRow, booking_number) is not None:
+                    return
+                if await session.get(BookingBaselineRow, booking_number) is not None:
+                    return
+                session.add(
+                    BookingBaselineRow(
+                        booking_number=booking_number, booking=booking, recorded_at=at
+                    )
+                )
+        except IntegrityError:
+            return  # another write of the same booking kept its baseline first
+
+    async def baseline_of(self, booking_number: str) -> str | None:
+        async with self._sessions() as session:
+            row = await session.get(BookingBaselineRow, booking_number)
+            return row.booking if row else None
+
+
+class RelayRepository(_CardsPart, _StatesPart):
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
@@ -352,23 +411,6 @@ class RelayRepository(_CardsPart):
         async with self._sessions() as session:
             result: datetime | None = await session.scalar(select(func.max(InboxRow.received_at)))
             return aware(result) if result is not None else None
-
-    # -- booking states ---------------------------------------------------------------------
-
-    async def state_of(self, booking_number: str) -> str | None:
-        async with self._sessions() as session:
-            row = await session.get(BookingStateRow, booking_number)
-            return row.snapshot if row else None
-
-    async def save_state(self, booking_number: str, snapshot: str, *, at: datetime) -> None:
-        async with self._sessions.begin() as session:
-            row = await session.get(BookingStateRow, booking_number)
-            if row is None:
-                session.add(
-                    BookingStateRow(booking_number=booking_number, snapshot=snapshot, updated_at=at)
-                )
-            else:
-                row.snapshot, row.updated_at = snapshot, at
 
     # -- subscriptions ----------------------------------------------------------------------
 

@@ -106,6 +106,16 @@ class BookingStateRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class BookingBaselineRow(Base):
+    """A booking as it was just before the bot changed it, kept while the relay has no state
+    of it: the relay's first line about it then says what changed, not only that it did."""
+
+    __tablename__ = "booking_baselines"
+    booking_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    booking: Mapped[str] = mapped_column(Text)  # Bookeo's JSON of the booking
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SubscriptionRow(Base):
     __tablename__ = "subscriptions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -156,6 +166,8 @@ class PageRow(Base):
     acked_by: Mapped[str | None] = mapped_column(String(32))
     acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    line: Mapped[str | None] = mapped_column(Text)  # the change paged about, as its line said
+    changes: Mapped[str | None] = mapped_column(String(100))  # its kinds, comma-separated
 
 
 # Declared here as the migrations made them, so autogenerate finds nothing to change.

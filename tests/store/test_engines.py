@@ -56,7 +56,7 @@ async def test_an_empty_database_upgrades_to_head_and_matches_the_models(store: 
             "relay_claims",
         } <= await connection.run_sync(tables)
         version = await connection.scalar(text("SELECT version_num FROM alembic_version"))
-    assert version == "0008"
+    assert version == "0009"
 
 
 async def test_replicas_never_hold_the_same_booking(pg_store: Store) -> None:
@@ -135,4 +135,4 @@ async def test_replicas_starting_together_migrate_once(pg_store: Store) -> None:
         for replica in replicas:
             await replica.aclose()
     async with pg_store.engine.connect() as connection:
-        assert await connection.scalar(text("SELECT version_num FROM alembic_version")) == "0008"
+        assert await connection.scalar(text("SELECT version_num FROM alembic_version")) == "0009"

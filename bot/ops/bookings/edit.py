@@ -41,11 +41,19 @@ async def edit(s: Services, actor: Actor, form: EditForm) -> EditOutcome:
     renoted = form.notes != old_notes
     if not (moved or resized or renoted):
         return Unchanged()
-    ahead = await s.access.announce(actor, "edit", number)  # before Bookeo's webhook can come
+    # Said before Bookeo's webhook can come: who, and what the edit changes (the relay's
+    # line says "notes updated" from it, as notes live in the bot, not in Bookeo).
+    summary = await _summary(s, form, moved=moved, resized=resized, renoted=renoted)
+    ahead = await s.access.announce(actor, "edit", number, detail=summary)
     async with s.access.audited(actor, "edit", number, ahead=ahead) as audit:
         if moved or resized:
             try:
                 fresh = await s.bookeo.bookings.get(number)
+                # What the relay compares the change with when its cards never showed the
+                # booking: its first line then says what changed, as for any other.
+                await s.store.relay.keep_baseline(
+                    number, fresh.model_dump_json(by_alias=True), at=s.clock.now()
+                )
                 update = {"participants": participants(form.people), **held_in(form.slot.slot)}
                 body = fresh.to_update().model_copy(update=update)
                 await s.bookeo.bookings.update(number, body, notify_customer=False)
@@ -54,7 +62,7 @@ async def edit(s: Services, actor: Actor, form: EditForm) -> EditOutcome:
                 return Failed(error)
         if renoted:
             await s.store.set_note(number, form.notes, by=actor.user_id, at=s.clock.now())
-        audit.detail = await _summary(s, form, moved=moved, resized=resized, renoted=renoted)
+        audit.detail = summary
     return Edited(audit.detail, number, await reread(s, number), form.notes)
 
 
