@@ -229,7 +229,7 @@ def plan_booking(
         now=now,
         tz=tz,
     )
-    changes, line, _by, _reason = _said(changes, booking, old, audit)
+    changes, line = _said(changes, booking, old, audit)
     urgent = [r for t in routes if (r := urgent_reason(changes, booking, now, urgent_window(t)))]
     shared = shared or {}
     card = None
@@ -260,9 +260,9 @@ def _said(
     booking: Booking | None,
     old: dict[str, Any] | None,
     audit: Sequence[AuditEntry],
-) -> tuple[list[Change], str, str | None, str | None]:
-    """The changes as the line says them (with the notes a Slack edit changed too), the
-    line, the Slack user who made them (None: someone else) and the cancel reason."""
+) -> tuple[list[Change], str]:
+    """The changes as the line says them (with the notes a Slack edit changed too) and the
+    line, which names the Slack user who made them and the cancel reason."""
     agent = agent_of(booking, changes)
     since = _since(old, booking)
     reason = cancel_reason(audit) if booking is not None and booking.canceled else None
@@ -273,7 +273,7 @@ def _said(
     line = sentence(
         changes, agent=agent, deleted_unclear=booking is None, slack_user=by, reason=reason
     )
-    return changes, line, by, reason
+    return changes, line
 
 
 _EDITS = frozenset({"moved", "people", "customer"})  # what /bookeo edit changes in Bookeo
