@@ -27,7 +27,7 @@ from bot.shell.link import BotLink
 from bot.shell.screen import Screen
 from bot.shell.slack_requests import SlackRequests
 from bot.shell.slack_stub import SlackStub
-from bot.shell.workspace import APP, BOOKINGS, DESK, PEOPLE, TEAM, USER, mentions
+from bot.shell.workspace import APP, BOOKINGS, DESK, NAMES, PEOPLE, TEAM, USER, mentions
 
 HELP = f"""Type a Slack command, or one of these:
   /bookeo help                 every /bookeo command (try: /bookeo today, /bookeo new)
@@ -158,10 +158,11 @@ class Session:
             # Slack sends a response_url with every message button: it replaces that message.
             response_url = self._response_url(self.screen.replace_by(f"m{self.counter}", number))
         self.screen.buttons = {}
+        presser = self._presser(str(context.get("channel", "")))
         body = self.slack.block_action(
             button.action_id,
             button.value,
-            user=USER,
+            user=presser,
             trigger_id=f"t{self.counter}",
             view=context.get("view"),
             channel=context.get("channel", ""),
@@ -173,6 +174,16 @@ class Session:
         await link.post(body)
         await link.settle()
         await self._fill_open_form()
+
+    def _presser(self, channel: str) -> str:
+        """Who presses a button: you, except in a colleague's DM, which only they see (the
+        bot posts a DM to the person's user id)."""
+        if channel in PEOPLE.values() and channel != USER:
+            self.console.say(
+                f"(as @{NAMES[channel]}: a DM's buttons are pressed by the person it was sent to)"
+            )
+            return channel
+        return USER
 
     async def _fill_open_form(self) -> None:
         forms = self._forms

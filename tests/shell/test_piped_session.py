@@ -123,7 +123,9 @@ def test_put_sam_on_call_and_acknowledge_the_page_in_his_dm(tmp_path) -> None:
     assert "✓ @sam is now on call." in out
     assert "DM to @sam:" in out and "[6] Acknowledge" in out
     assert "DM to @sam (updated): ✓ You acknowledged booking" in out
-    assert "Acknowledged by @you" in out
+    # Only Sam sees his DM, so only Sam can press its button: the shell presses it as him.
+    assert "(as @sam: a DM's buttons are pressed by the person it was sent to)" in out
+    assert "Acknowledged by @sam" in out and "Acknowledged by @you" not in out
     assert ":boom:" not in out and "💥" not in out
 
 
