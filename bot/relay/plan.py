@@ -49,6 +49,7 @@ FOLD_AT = 5  # more uncarded changes than this for one channel in one pass: one 
 MESSAGES_PER_PASS = 3  # per channel: about 3 s of Slack's pace
 RESYNC_PREFIX = "resync:"  # the message ids reconciliation gives the changes it found
 _SHOWN = frozenset({"created", "canceled", "removed"})  # changes a new card says by itself
+_PAYMENTS = frozenset({"paid", "refunded"})  # a card shows the totals, not this payment
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,10 @@ class BookingPlan:
     @property
     def line_under_new_card(self) -> bool:
         """A card posted now for these changes gets the line too: the card shows the booking
-        as it is, not what changed (moved from when, the party it had); a cancellation or a
-        first sight it does say."""
+        as it is, not what changed (moved from when, the party it had) nor what was just paid
+        (it shows the totals); a cancellation or a first sight it does say."""
+        if any(c.kind in _PAYMENTS for c in self.changes):
+            return True
         return self.compared and any(c.kind not in _SHOWN for c in self.changes)
 
     def posts(self) -> list[Post]:

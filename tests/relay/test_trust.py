@@ -113,6 +113,31 @@ async def test_a_first_seen_update_of_an_old_booking_is_not_new(
     assert not any("New booking" in line for line in lines)
 
 
+async def test_a_first_seen_payment_gets_its_card_and_a_line_saying_what_was_paid(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    """A card says the totals, not that 5.00 was just paid: the line under it says that."""
+    await command(bot, fake_slack, "subscribe")
+    now = datetime.now(UTC)
+    seeded = next(
+        b
+        for b in sorted(sandbox.state.bookings.values(), key=lambda b: b.start)
+        if not b.canceled and b.start > now + timedelta(days=2)
+    )
+    await office(
+        sandbox, f"/bookings/{seeded.number}/payments", {"amount": "5.00", "paymentMethod": "cash"}
+    )
+    await settle(bot)
+    cards = [
+        c
+        for c in in_channel(fake_slack, "chat.postMessage", thread=False)
+        if f"Booking {seeded.number}" in c.get("text", "")
+    ]
+    assert len(cards) == 1, cards
+    [line] = in_channel(fake_slack, "chat.postMessage", thread=True)
+    assert line["thread_ts"] and "Paid 5.00 USD" in line["text"], line
+
+
 async def test_several_subscriptions_of_one_channel_make_one_update_and_one_line(
     bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
 ) -> None:
