@@ -69,6 +69,14 @@ class SubscriptionList:
 
 
 @dataclass(frozen=True)
+class Unsubscribed:
+    removed: int  # how many of the channel's subscriptions went
+    # The channel of the numbered subscription asked for, when it is another one's: it is
+    # removed there (its people see the change), not from here.
+    elsewhere: str | None = None
+
+
+@dataclass(frozen=True)
 class RelayStatus:
     last_received: datetime | None
     backlog: dict[str, int]
@@ -143,15 +151,20 @@ class ChannelOps:
 
     async def unsubscribe(
         self, actor: Actor, channel_id: str, subscription_id: int | None = None
-    ) -> int:
-        """How many of the channel's subscriptions were removed (`None`: all of them)."""
+    ) -> Unsubscribed:
+        """Remove the channel's subscription `subscription_id` (`None`: all of them)."""
         await self._access.require(actor, Permission.MANAGE_CHANNELS)
         async with self._access.audited(actor, "unsubscribe") as audit:
             removed = await self._store.relay.unsubscribe(
                 team_id=actor.team_id, channel_id=channel_id, subscription_id=subscription_id
             )
             audit.detail = f"{channel_id} {subscription_id or 'all'}: {removed}"
-        return removed
+        if removed or subscription_id is None:
+            return Unsubscribed(removed)
+        # An admin's list shows the whole workspace: the number may be another channel's.
+        others = await self._store.relay.subscriptions(team_id=actor.team_id)
+        there = next((s.channel_id for s in others if s.id == subscription_id), None)
+        return Unsubscribed(0, elsewhere=there)
 
     async def subscriptions(self, actor: Actor, channel_id: str) -> SubscriptionList:
         """The channel's subscriptions; an admin sees the whole workspace's."""

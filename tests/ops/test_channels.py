@@ -53,8 +53,14 @@ async def test_an_admin_subscribes_a_channel_and_it_is_announced_and_audited(
     assert listed.workspace and [s.id for s in listed.subscriptions] == [sub.id]
     here = await bot.deps.channels.subscriptions(staff, "CELSEWHERE")
     assert not here.workspace and here.subscriptions == []  # others see their channel's only
-    assert await bot.deps.channels.unsubscribe(admin, "CSUB") == 1
-    assert await audit(bot) == [(ADMIN, "subscribe", "ok"), (ADMIN, "unsubscribe", "ok")]
+    elsewhere = await bot.deps.channels.unsubscribe(admin, "CELSEWHERE", sub.id)
+    assert elsewhere.removed == 0 and elsewhere.elsewhere == "CSUB"  # named, not removed
+    assert (await bot.deps.channels.unsubscribe(admin, "CSUB")).removed == 1
+    assert await audit(bot) == [
+        (ADMIN, "subscribe", "ok"),
+        (ADMIN, "unsubscribe", "ok"),
+        (ADMIN, "unsubscribe", "ok"),
+    ]
 
 
 async def test_channel_settings_need_manage_channels_and_a_denial_is_audited(

@@ -12,11 +12,17 @@ import pytest
 from bot.app import BotApp
 from bot.sandbox import Sandbox
 from bot.slack.ids import Block as B
-from tests.conftest import CASHIER, STAFF
+from tests.conftest import ADMIN, CASHIER, STAFF
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_requests import checkboxes, datetime_value, select, text_input
+from tests.fakes.slack_requests import (
+    checkboxes,
+    datetime_value,
+    select,
+    slash_command,
+    text_input,
+)
 from tests.relay.test_relay import CHANNEL, book, command, in_channel, next_event, office, settle
-from tests.slack.conftest import texts
+from tests.slack.conftest import post, texts
 from tests.slack.test_modals import command_modal, shown, submit
 
 pytestmark = pytest.mark.asyncio
@@ -187,3 +193,24 @@ async def test_a_payment_from_slack_names_the_cashier(
     [line] = [c["text"] for c in in_channel(fake_slack, "chat.postMessage", thread=True)]
     assert line.startswith(":moneybag: Paid 20.50 USD")
     assert line.endswith(f"by <@{CASHIER}> (Slack).")
+
+
+async def test_unsubscribing_another_channels_number_names_that_channel(
+    bot: BotApp, fake_slack: FakeSlackAPI
+) -> None:
+    """An admin's `/bookeo subscriptions` lists the workspace's: its numbers may be another
+    channel's, and the answer says where, rather than "Nothing to remove here"."""
+    await command(bot, fake_slack, "subscribe")
+    [sub] = await bot.store.relay.subscriptions(channel_id=CHANNEL)
+    await post(
+        bot,
+        slash_command(
+            f"unsubscribe {sub.id}",
+            user=ADMIN,
+            channel="COTHER",
+            response_url=fake_slack.response_url("u"),
+        ),
+    )
+    [answer] = await fake_slack.wait_for("respond:u", 1)
+    assert f"Subscription #{sub.id} is in <#{CHANNEL}>" in answer["text"], answer
+    assert [s.id for s in await bot.store.relay.subscriptions(channel_id=CHANNEL)] == [sub.id]

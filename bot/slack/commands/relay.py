@@ -34,12 +34,20 @@ async def run_subscribe(request: Subscribe, call: Call) -> None:
 
 async def run_unsubscribe(request: Unsubscribe, call: Call) -> None:
     channel = call.channel_id
-    removed = await call.deps.channels.unsubscribe(call.actor, channel, request.subscription_id)
-    await call.say(
-        f":white_check_mark: Removed {plural(removed, 'subscription')} from <#{channel}>."
-        if removed
-        else "Nothing to remove here. See `/bookeo subscriptions`."
-    )
+    done = await call.deps.channels.unsubscribe(call.actor, channel, request.subscription_id)
+    if done.removed:
+        said = (
+            f":white_check_mark: Removed {plural(done.removed, 'subscription')} from <#{channel}>."
+        )
+    elif done.elsewhere:
+        number = request.subscription_id
+        said = (
+            f"Subscription #{number} is in <#{done.elsewhere}>: run "
+            f"`/bookeo unsubscribe {number}` there, so its people see it go."
+        )
+    else:
+        said = "Nothing to remove here. See `/bookeo subscriptions`."
+    await call.say(said)
 
 
 async def run_subscriptions(_request: ListSubscriptions, call: Call) -> None:
