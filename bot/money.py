@@ -36,6 +36,7 @@ __all__ = [
     "Standing",
     "locale_for_zone",
     "over_by",
+    "paid_text",
     "parse_amount",
     "standing",
 ]
@@ -251,6 +252,15 @@ def standing(price: Price, *, canceled: bool) -> Standing:
     if credit > 0:
         return Standing("Credit due", credit, currency, canceled)
     return Standing("Balance due", -credit, currency, canceled)
+
+
+def paid_text(paid: Decimal, currency: str, *, locale: str) -> str:
+    """What was paid; below zero (refunds beyond the payments, as Bookeo counts them), what
+    that means: `-46.00 USD (46.00 USD more refunded than paid)`."""
+    shown = amount(paid, currency, locale=locale)
+    if paid < 0:
+        return f"{shown} ({amount(-paid, currency, locale=locale)} more refunded than paid)"
+    return shown
 
 
 def over_by(value: Decimal, *, due: Decimal, paid: Decimal) -> Decimal:

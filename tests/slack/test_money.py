@@ -154,6 +154,9 @@ async def test_a_refund_above_what_was_paid_is_confirmed_and_shown_unsigned(
     ) in texts(result)
     [card] = await fake_slack.wait_for("respond:cmd")
     assert "*Credit due*" not in texts(card)  # paid below zero is a balance due, not a credit
+    # A negative "Paid" is Bookeo's figure; the card says what it means.
+    assert "-46.00 USD (46.00 USD more refunded than paid)" in texts(card), texts(card)
+    assert "46.00 USD more refunded than paid" in texts(result)
 
 
 async def test_a_long_japanese_comment_fits_the_refund_confirmation(

@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.bookeo.models import Booking, Customer
-from bot.money import standing
+from bot.bookeo.models import Booking, Customer, Price
+from bot.money import paid_text, standing
 from bot.refs import is_bot_ref
 from bot.slack.ids import Action
 from bot.slack.text import clip, escape, money, when
@@ -95,7 +95,7 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
         _field("Party", escape(party(booking, options.categories))),
         _field("Customer", customer_line(booking.customer, show_contacts=options.show_contacts)),
         _field("Price", money(price.total_gross, locale=options.locale) if price else "—"),
-        _field("Paid", money(price.total_paid, locale=options.locale) if price else "—"),
+        _field("Paid", paid_field(price, locale=options.locale) if price else "—"),
         balance_field(booking, locale=options.locale),
     ]
     if source := source_label(booking.source):
@@ -133,6 +133,11 @@ def booking_card(booking: Booking, options: CardOptions) -> list[Block]:
             )
         )
     return blocks
+
+
+def paid_field(price: Price, *, locale: str) -> str:
+    paid = price.total_paid
+    return paid_text(paid.amount, paid.currency, locale=locale)
 
 
 def balance_field(booking: Booking, *, locale: str) -> MarkdownTextObject:

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.bookeo.models import Booking, Customer, Payment
-from bot.money import standing
+from bot.money import paid_text, standing
 from bot.permissions import Role
 from bot.roster import SlotGroup
 from bot.slack.ids import Action
@@ -247,7 +247,7 @@ def payments_view(
                     MarkdownTextObject(text=f"*Price*\n{money(price.total_gross, locale=locale)}"),
                     MarkdownTextObject(
                         text="*Received*\n"
-                        + amount(received, price.total_gross.currency, locale=locale)
+                        + paid_text(received, price.total_gross.currency, locale=locale)
                     ),
                     MarkdownTextObject(text=f"*{owed.label}*\n{owed.text(locale=locale)}"),
                 ]
