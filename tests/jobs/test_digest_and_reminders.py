@@ -49,7 +49,9 @@ async def test_the_morning_digest_lists_the_day_once(
 ) -> None:
     answer = await command(bot, fake_slack, "digest 08:00")
     assert "08:00" in answer["text"] and "next:" in answer["text"]
-    assert "set this channel's" in posts(fake_slack)[-1]["text"]  # said so in the channel
+    assert (
+        "set up a digest here: :sunrise: Today's" in posts(fake_slack)[-1]["text"]
+    )  # in the channel
     expected = bookings_on(sandbox, tomorrow_at(0))
     assert expected, "the sandbox has bookings tomorrow"
     first = expected[0].number
@@ -219,7 +221,9 @@ async def test_stopping_a_digest_or_reminders_is_said_in_the_channel(
     off = await command(bot, fake_slack, "digest off", token="off")
     assert "No more digest" in off["text"]
     [said] = posts(fake_slack)[before:]
-    assert f"<@{ADMIN}> stopped this channel's" in said["text"] and "08:00" in said["text"]
+    assert (
+        f"<@{ADMIN}> stopped the digest here: :sunrise:" in said["text"] and "08:00" in said["text"]
+    )
     assert "next:" not in said["text"]  # there is no next one
 
     fake_slack.stage("chat.postMessage", ok=False, error="not_in_channel")  # removed meanwhile
@@ -237,4 +241,7 @@ async def test_stopping_reminders_names_them_in_the_channel(
     before = len(posts(fake_slack))
     await command(bot, fake_slack, "remind off", token="off")
     [said] = posts(fake_slack)[before:]
-    assert f"<@{ADMIN}> stopped this channel's" in said["text"] and "45 min" in said["text"]
+    assert (
+        f"<@{ADMIN}> stopped the reminders here: :alarm_clock:" in said["text"]
+        and "45 min" in said["text"]
+    )

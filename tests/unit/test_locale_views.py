@@ -163,3 +163,12 @@ def test_no_builder_defaults_to_en_us() -> None:
         CardOptions(tz=TZ)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         amount(Decimal(1), "USD")  # type: ignore[call-arg]
+
+
+def test_a_refund_past_the_payments_and_an_online_payment_read_as_people_say_them() -> None:
+    online = Payment.model_validate(
+        {"id": "PAY2", "amount": usd("-1234.50"), "paymentMethod": PaymentMethod.CASH}
+    )
+    listed = rendered(payments_view(priced("2000", "-1234.50"), [online], tz=TZ, locale=DE))
+    assert "1.234,50 USD more refunded than paid" in listed
+    assert "by Customer (online)" in listed  # as cards name Bookeo's own agent

@@ -38,7 +38,7 @@ async def run_digest(request: SetDigest, call: Call) -> None:
             product=request.product,
             always=request.always,
             announce=announcer(
-                call.client, channel, lambda d: f"<@{who}> set this channel's {line(d)}"
+                call.client, channel, lambda d: f"<@{who}> set up a digest here: {line(d)}"
             ),
         )
         await call.say(f":white_check_mark: {line(digest)}")
@@ -67,7 +67,7 @@ async def run_remind(request: SetReminder, call: Call) -> None:
             announce=announcer(
                 call.client,
                 channel,
-                lambda r: f"<@{who}> set this channel's {describe_reminder(r)}",
+                lambda r: f"<@{who}> set up reminders here: {describe_reminder(r)}",
             ),
         )
         await call.say(f":white_check_mark: {describe_reminder(reminder)}")
@@ -82,8 +82,8 @@ def _stopped(what: str, channel: str, removed: bool) -> str:
 
 
 def _stop_digest(digest: Digest, *, who: str, tz: tzinfo) -> str:
-    return f"<@{who}> stopped this channel's {digest_words(digest, tz=tz)}."
+    return f"<@{who}> stopped the digest here: {digest_words(digest, tz=tz)}."
 
 
 def _stop_reminder(reminder: Reminder, *, who: str) -> str:
-    return f"<@{who}> stopped this channel's {describe_reminder(reminder)}"
+    return f"<@{who}> stopped the reminders here: {describe_reminder(reminder)}"

@@ -230,7 +230,7 @@ def payments_view(
         if payment.id in recorded_by:
             who = f"<@{recorded_by[payment.id]}> (Slack)"
         else:
-            who = escape(payment.agent) if payment.agent else "customer, online"
+            who = escape(payment.agent) if payment.agent else "Customer (online)"
         reason = f" · {escape(payment.reason)}" if payment.reason else ""
         kind = "Refund" if payment.amount.amount < 0 else "Payment"
         shown = amount(abs(payment.amount.amount), payment.amount.currency, locale=locale)
