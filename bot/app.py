@@ -411,4 +411,5 @@ def _deps(
         ),
         metrics=metrics,
         locale=settings.business_locale,
+        region=settings.phone_region,
     )

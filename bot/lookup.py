@@ -61,6 +61,15 @@ def parse_phone(text: str, region: str) -> phonenumbers.PhoneNumber | None:
     return number if phonenumbers.is_possible_number(number) else None
 
 
+def international(text: str, region: str) -> str:
+    """A phone number as typed (`0400 123 456`), written the way it reads anywhere
+    (`+61 400 123 456`, in REGION); as typed when it is not a valid number."""
+    number = parse_phone(text, region)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return text
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def same_phone(a: phonenumbers.PhoneNumber, b: phonenumbers.PhoneNumber) -> bool:
     match = phonenumbers.is_number_match(a, b)
     return match in (phonenumbers.MatchType.EXACT_MATCH, phonenumbers.MatchType.NSN_MATCH)

@@ -38,6 +38,8 @@ class Deps:
     # LOCALE (Settings.business_locale): how amounts are read in the modals and written on
     # every card, list and line a listener renders.
     locale: str = field(kw_only=True)
+    # REGION (Settings.phone_region): how a phone number typed without its country is read.
+    region: str = field(kw_only=True, default="US")
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()

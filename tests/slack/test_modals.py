@@ -343,6 +343,31 @@ async def test_create_with_a_new_customer(
     assert await bot.store.customers_by_phone("555 0177")  # indexed for phone search
 
 
+async def test_a_new_customers_local_phone_is_kept_in_its_international_form(
+    bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    """`0400 123 456` typed at a Sydney front desk (REGION AU, from the time zone) is
+    +61 400 123 456 in Bookeo and on every card, not the digits as typed."""
+    form = await command_modal(bot, fake_slack, "new charter", user=ADMIN)
+    charter = next(p for p in sandbox.state.products.values() if p.type == "flexibleTime")
+    slot = next(b for b in form["blocks"] if b.get("block_id") == B.SLOT)
+    day = next(b for b in form["blocks"] if b.get("block_id") == B.DATE)["element"]["initial_date"]
+    values = {
+        B.PRODUCT: select(charter.product_id),
+        B.DATE: date_value(day),
+        B.SLOT: select(slot["element"]["options"][0]["value"]),
+        f"{B.PEOPLE_PREFIX}Cadults": number(2),
+        B.FIRST_NAME: text_input("Ada"),
+        B.LAST_NAME: text_input("Lovelace"),
+        B.PHONE: text_input("0400 123 456"),
+    }
+    ack = await submit(bot, form, values, user=ADMIN)
+    assert ack["response_action"] == "update", ack
+    await shown(fake_slack, 2)
+    made = max(sandbox.state.bookings.values(), key=lambda b: int(b.number))
+    assert sandbox.state.customers[made.customer_id].phone == "+61 400 123 456"
+
+
 async def test_edit_moves_resizes_and_annotates(
     bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
 ) -> None:

@@ -146,7 +146,9 @@ async def on_create_submit(
     except BookeoError as error:
         await ack(response_action="update", view=message_view(TITLE, user_message(error)))
         return
-    form, errors = read_create(view, state, key=key, today=deps.today(), now=deps.clock.now())
+    form, errors = read_create(
+        view, state, key=key, today=deps.today(), now=deps.clock.now(), region=deps.region
+    )
     if errors or form is None:
         await ack(response_action="errors", errors=errors)
         return

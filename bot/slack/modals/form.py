@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.bookeo.models import Product
+from bot.lookup import international
 from bot.ops.forms import CreateForm, NewCustomerForm
 from bot.party import limit_problem, rated_categories, seats_needed
 from bot.slack.ids import Block as B
@@ -91,8 +92,12 @@ def validate_booking(
     return Chosen(state.product, slot, people, (state.notes or "").strip()), {}
 
 
-def read_new_customer(view: dict[str, Any]) -> tuple[NewCustomerForm | None, dict[str, str]]:
-    """The new-customer fields, if any were filled; errors keyed by block."""
+def read_new_customer(
+    view: dict[str, Any], *, region: str
+) -> tuple[NewCustomerForm | None, dict[str, str]]:
+    """The new-customer fields, if any were filled; errors keyed by block. A phone number is
+    kept in its international form (`0400 123 456` in AU: `+61 400 123 456`), so it reads
+    the same on every card and Bookeo can call it from anywhere."""
     first = (field(view, B.FIRST_NAME) or "").strip()
     last = (field(view, B.LAST_NAME) or "").strip()
     email = (field(view, B.EMAIL) or "").strip()
@@ -108,17 +113,24 @@ def read_new_customer(view: dict[str, Any]) -> tuple[NewCustomerForm | None, dic
         errors[B.EMAIL] = "That is not an email address."
     if phone and len(re.sub(r"\D", "", phone)) < 6:
         errors[B.PHONE] = "That phone number is too short."
+    phone = international(phone, region) if phone else phone
     return NewCustomerForm(first, last, email or None, phone or None), errors
 
 
 def read_create(
-    view: dict[str, Any], state: FormState, *, key: str, today: date, now: datetime
+    view: dict[str, Any],
+    state: FormState,
+    *,
+    key: str,
+    today: date,
+    now: datetime,
+    region: str,
 ) -> tuple[CreateForm | None, dict[str, str]]:
     """The create form as a `CreateForm` (under `key`), or errors keyed by block id."""
     chosen, errors = validate_booking(state, today=today, now=now)
     customer_id = field(view, B.CUSTOMER)
     customer_id = None if customer_id in (None, "retry") else customer_id
-    new_customer, customer_errors = read_new_customer(view)
+    new_customer, customer_errors = read_new_customer(view, region=region)
     errors.update(customer_errors)
     if customer_id and new_customer:
         errors[B.CUSTOMER] = "Pick an existing customer or fill in a new one, not both."
