@@ -272,18 +272,26 @@ def _draft(
 ) -> BookingRecord:
     lead = timedelta(days=rng.randint(1, 40), minutes=rng.randint(0, 1439))
     created = min(start - lead, anchor - timedelta(minutes=rng.randint(1, 600)))
+    customer_id = rng.choice(customer_ids)  # drawn in the order the seed always drew them
+    agent = rng.choice(("Customer (online)", "Customer (online)", BACK_OFFICE_AGENT))
+    drawn = rng.choice(("website", "website", "website", "backend", "phone"))
+    # Where a booking came from agrees with who made it: a customer books on the website;
+    # staff in the back office, from a call or at the desk.
+    source = (
+        ("phone" if drawn == "phone" else "backend") if agent == BACK_OFFICE_AGENT else "website"
+    )
     return BookingRecord(
         number="",
         product_id=product.product_id,
         event_id=event_id,
         start=start,
         end=end,
-        customer_id=rng.choice(customer_ids),
+        customer_id=customer_id,
         numbers=numbers,
         gross=state.price(product, numbers),
         creation_time=created,
-        creation_agent=rng.choice(("Customer (online)", "Customer (online)", BACK_OFFICE_AGENT)),
-        source=rng.choice(("website", "website", "website", "backend", "phone")),
+        creation_agent=agent,
+        source=source,
     )
 
 
