@@ -69,7 +69,11 @@ async def test_a_notes_only_edit_refreshes_the_cards_with_one_line_and_posts_no_
     number = await book(sandbox, event)
     await settle(bot)
     share = block_action(
-        Action.SHARE, number, user=STAFF, channel=SHARED_IN, response_url=fake_slack.response_url("share")
+        Action.SHARE,
+        number,
+        user=STAFF,
+        channel=SHARED_IN,
+        response_url=fake_slack.response_url("share"),
     )
     assert (await post(bot, share)).status_code == 200
     await bot.deps.background.drain()
