@@ -136,3 +136,29 @@ async def test_a_create_whose_webhook_came_first_gets_its_notes_on_the_card_once
     await sandbox.drain_webhooks()
     await settle(bot)
     assert len(updates_of(fake_slack, CHANNEL, card["ts_assigned"])) == 1  # once
+
+
+async def test_an_edit_whose_webhook_came_first_says_the_notes_once(
+    held: HeldAnswers, bot: BotApp, fake_slack: FakeSlackAPI, sandbox: Sandbox
+) -> None:
+    """The party's webhook is delivered before Bookeo answers (so before the notes are
+    stored): its line says the party, the notes' refresh says the notes — each once."""
+    await command(bot, fake_slack, "subscribe")
+    event = next_event(
+        sandbox, "Sunset Kayak Tour", after=datetime.now(UTC) + timedelta(days=3), seats=2
+    )
+    number = await book(sandbox, event)
+    await settle(bot)
+    card = card_in(fake_slack, CHANNEL, number)
+    held.hold = lambda r: r.method == "PUT" and r.url.path.endswith(f"/bookings/{number}")
+    held.before_answer = relayed_first(bot, sandbox, fake_slack, [])
+    await edit_from_slack(
+        bot, fake_slack, sandbox, sandbox.state.bookings[number], adults=2, notes=NOTE
+    )
+    await settle(bot)
+    assert held.held == 1
+    said = lines_under(fake_slack, CHANNEL, card["ts_assigned"])
+    assert len([line for line in said if "otes updated" in line]) == 1, said
+    assert len([line for line in said if "Party 1 Adult → 2 Adults" in line]) == 1, said
+    *_, last = updates_of(fake_slack, CHANNEL, card["ts_assigned"])
+    assert NOTE in texts(last["blocks"])
