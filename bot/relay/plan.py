@@ -310,9 +310,13 @@ _NOTES = ("notes updated", "notes cleared")
 
 
 def _noted_by(audit: Sequence[AuditEntry]) -> str | None:
-    """Who set the notes: the Slack user of the latest edit or create (only those set them)."""
+    """Who set the notes: the Slack user of the latest create, or edit that changed them
+    (only those set notes)."""
     for entry in reversed(audit):
-        if entry.action in ("edit", "create") and entry.outcome in NAMING:
+        if entry.outcome not in NAMING:
+            continue
+        renoted = entry.action == "edit" and any(p in _NOTES for p in entry.detail.split("; "))
+        if entry.action == "create" or renoted:
             return entry.user_id
     return None
 
