@@ -121,6 +121,7 @@ class CardPoster:
                     broadcast=post.broadcast,
                     shared=post.shared_by is not None,
                     first_line=plan.line_under_new_card or pager is not None,
+                    refresh_only=plan.refresh_only,
                 )
                 if pager is not None and await self._open_page(plan, pager, in_thread=False):
                     paged.add(pager.team_id)
@@ -147,13 +148,17 @@ class CardPoster:
         broadcast: bool,
         shared: bool = False,
         first_line: bool = False,
+        refresh_only: bool = False,
     ) -> None:
         """Post the booking's card in `channel` (the first card says it all, unless
         `first_line`: the line says what changed), or update the one there and add `line` to
         its thread. Without a card (the booking was removed) only an existing card's thread
-        hears of it. A channel Slack refuses for good is paused; a shared card Slack no
-        longer has (deleted, or a channel the bot left) is forgotten."""
+        hears of it; `refresh_only` (a notes change): only a card there is. A channel Slack
+        refuses for good is paused; a shared card Slack no longer has (deleted, or a channel
+        the bot left) is forgotten."""
         ts = await self.card_ts(channel, number)
+        if ts is None and refresh_only:
+            return
         try:
             if card is not None:
                 if ts is None:

@@ -44,6 +44,7 @@ from bot.relay.routing import Target, kinds_of, per_channel, route
 from bot.slack.views.cards import CardOptions, booking_card, card_text
 from bot.slack.views.relay import SummaryItem, summary_messages
 from bot.store import AuditEntry, InboxItem, Subscription
+from bot.store.relay import NOTES_PREFIX
 
 FOLD_AT = 5  # more uncarded changes than this for one channel in one pass: one summary
 MESSAGES_PER_PASS = 3  # per channel: about 3 s of Slack's pace
@@ -102,6 +103,9 @@ class BookingPlan:
     # The changes are against a state known before (the cards', or the one the bot read
     # before it changed the booking), not only what the booking is.
     compared: bool = False
+    # Only its notes changed (they live in the bot): the cards there are are refreshed, and
+    # no channel without one gets a card (nor a summary) for it.
+    refresh_only: bool = False
 
     @property
     def retried(self) -> bool:
@@ -212,10 +216,14 @@ def plan_booking(
     the cards never showed it (`old` is None): the change is then said against it."""
     if old is None and baseline is not None and booking is not None:
         old = baseline_state(baseline, booking)
-    new = snapshot(booking) if booking is not None else None
+    new = {**snapshot(booking), "notes": notes or ""} if booking is not None else None
     if is_stale(old, new):
         return BookingPlan(number, items, booking, [], None, stale=True)
+    noted = all(item.message_id.startswith(NOTES_PREFIX) for item in items)
+    if noted and old is None:  # no card has shown the booking: none to refresh
+        return BookingPlan(number, items, booking, [], None)
     changes = _changes(items, booking, old, new, tz=tz, categories=categories, locale=locale)
+    changes += _notes_changed(old, notes or "", noted=noted)
     if not changes:  # a repeat of what the cards already show (diff names created too)
         return BookingPlan(number, items, booking, changes, new)
     paid_only = all(c.kind in ("paid", "refunded") for c in changes)
@@ -255,7 +263,19 @@ def plan_booking(
         card=card,
         shared=tuple(sorted(shared.items())),
         compared=old is not None,
+        refresh_only=bool(changes) and all(c.kind == "notes" for c in changes),
     )
+
+
+def _notes_changed(old: dict[str, Any] | None, notes: str, *, noted: bool) -> list[Change]:
+    """The notes change, when the notes the cards show (`old`'s) are not the booking's now;
+    for cards whose state predates the notes in it, when the bot said it changed them."""
+    if old is None:
+        return []
+    same = old["notes"] == notes if "notes" in old else not noted
+    if same:
+        return []
+    return [Change("notes", "notes updated" if notes else "notes cleared")]
 
 
 def _said(
@@ -266,11 +286,18 @@ def _said(
 ) -> tuple[list[Change], str]:
     """The changes as the line says them (with the notes a Slack edit changed too) and the
     line, which names the Slack user who made them and the cancel reason."""
-    agent = agent_of(booking, changes)
     since = _since(old, booking)
     reason = cancel_reason(audit) if booking is not None and booking.canceled else None
-    by = slack_user(audit, changes, agent=agent, since=since)
-    if by is not None and any(c.kind in _EDITS for c in changes):
+    if all(c.kind == "notes" for c in changes):  # Bookeo's last change was not this one
+        agent, by = None, _noted_by(audit)
+    else:
+        agent = agent_of(booking, changes)
+        by = slack_user(audit, changes, agent=agent, since=since)
+    # The cards' state says which notes they show; an older one (or the baseline of a
+    # booking never shown) does not, and the edit's audit row says it instead.
+    untracked = old is None or "notes" not in old
+    said = any(c.kind == "notes" for c in changes)
+    if untracked and not said and by is not None and any(c.kind in _EDITS for c in changes):
         noted = _notes_said(audit, since)
         changes = [*changes, Change("notes", noted)] if noted else changes
     line = sentence(
@@ -283,6 +310,18 @@ _EDITS = frozenset({"moved", "people", "customer"})  # what /bookeo edit changes
 # What the edit's audit row says of the notes it changed (bot.ops.bookings.edit `_summary`):
 # notes live in the bot, not in Bookeo, so no state the relay compares shows them.
 _NOTES = ("notes updated", "notes cleared")
+
+
+def _noted_by(audit: Sequence[AuditEntry]) -> str | None:
+    """Who set the notes: the Slack user of the latest create, or edit that changed them
+    (only those set notes)."""
+    for entry in reversed(audit):
+        if entry.outcome not in NAMING:
+            continue
+        renoted = entry.action == "edit" and any(p in _NOTES for p in entry.detail.split("; "))
+        if entry.action == "create" or renoted:
+            return entry.user_id
+    return None
 
 
 def _notes_said(audit: Sequence[AuditEntry], since: datetime | None) -> str | None:
@@ -374,7 +413,7 @@ def _foldable(plans: list[BookingPlan]) -> Iterator[tuple[BookingPlan, str]]:
     """New states of bookings that are not urgent (an urgent one gets its card, to be paged
     on), with each channel they go to."""
     for plan in plans:
-        if plan.booking is None or plan.urgent is not None:
+        if plan.booking is None or plan.urgent is not None or plan.refresh_only:
             continue
         for target in plan.targets:
             yield plan, target.subscription.channel_id

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
+from uuid import uuid4
 
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -26,6 +28,9 @@ from .tables import (
 )
 
 KINDS = ("created", "changed", "canceled", "payments")
+# The message ids of the deliveries the bot queues itself when it changes a booking's notes:
+# notes live in the bot, not in Bookeo, so no webhook tells the relay of them.
+NOTES_PREFIX = "notes:"
 
 
 def aware(moment: datetime) -> datetime:
@@ -257,6 +262,20 @@ class RelayRepository(_CardsPart, _StatesPart):
         )
         [new] = await self.receive_many([delivery])
         return new
+
+    async def notes_changed(self, booking_number: str, *, at: datetime) -> bool:
+        """Queue a refresh of the booking's cards with the notes the bot just stored: it goes
+        through the inbox like a webhook (durable, paced, once, on whichever replica
+        delivers), and the planner says "notes updated" where a card shows other notes."""
+        return await self.receive(
+            message_id=f"{NOTES_PREFIX}{booking_number}:{at.isoformat()}:{uuid4().hex}",
+            domain="bookings",
+            type="updated",
+            booking_number=booking_number,
+            body=json.dumps({"itemId": booking_number}),
+            previous_lost=False,
+            at=at,
+        )
 
     async def receive_many(self, deliveries: list[Received]) -> list[bool]:
         """Store deliveries in one transaction, in order; for each, whether it was new (a

@@ -26,6 +26,7 @@ from bot.relay.plan import (
     within_budget,
 )
 from bot.store import InboxItem, Subscription
+from bot.store.relay import NOTES_PREFIX
 
 TZ = ZoneInfo("Europe/London")
 EN = "en_US"  # the business's locale (LOCALE), which every builder takes
@@ -98,6 +99,7 @@ def planned(
     subscriptions: list[Subscription] | None = None,
     items: list[InboxItem] | None = None,
     number: str = "B1",
+    notes: str | None = None,
 ) -> BookingPlan:
     booking = Booking.model_validate(raw) if raw is not None else None
     return plan_booking(
@@ -110,6 +112,7 @@ def planned(
         now=NOW,
         tz=TZ,
         locale=EN,
+        notes=notes,
     )
 
 
@@ -169,8 +172,30 @@ def test_a_repeat_says_nothing_but_still_remembers_the_state() -> None:
     raw = state()
     plan = planned(raw, old=facts_of(raw))
     assert plan.changes == [] and plan.targets == () and plan.card is None
-    assert plan.new == facts_of(raw) and not plan.stale
+    assert plan.new == {**facts_of(raw), "notes": ""} and not plan.stale  # and what notes
     assert plan.channels() == []
+
+
+def test_notes_the_cards_do_not_show_are_one_change_that_only_refreshes_cards() -> None:
+    raw = state()
+    shown = {**facts_of(raw), "notes": "Window seat"}
+    noted = item(message_id=f"{NOTES_PREFIX}B1:1")  # no state: the worker reads Bookeo
+    plan = planned(raw, old=shown, items=[noted], notes="Allergic to nuts")
+    assert [(c.kind, c.text) for c in plan.changes] == [("notes", "notes updated")]
+    assert plan.refresh_only and plan.new is not None and plan.new["notes"] == "Allergic to nuts"
+    assert plan.line == ":pencil2: Notes updated."  # Bookeo's last agent did not do it
+    cleared = planned(raw, old=shown, items=[noted])
+    assert [c.text for c in cleared.changes] == ["notes cleared"]
+    # The cards already show them (a webhook delivered after the notes were stored): nothing.
+    assert (
+        planned(
+            raw, old={**shown, "notes": "Allergic to nuts"}, items=[noted], notes="Allergic to nuts"
+        ).changes
+        == []
+    )
+    # No card shows the booking: none is made for its notes.
+    unseen = planned(raw, items=[noted], notes="Allergic to nuts")
+    assert unseen.changes == [] and unseen.new is None and unseen.posts() == []
 
 
 def test_an_older_copy_than_the_one_shown_is_stale_and_forgotten() -> None:

@@ -124,6 +124,8 @@ async def create(
         audit.detail = summary(form)
         if form.notes:
             await s.store.set_note(number, form.notes, by=actor.user_id, at=s.clock.now())
+            # Bookeo's webhook may have come first, its card without them: refreshed.
+            await s.store.relay.notes_changed(number, at=s.clock.now())
     try:
         booking = await s.bookeo.bookings.get(number, expand_customer=True)
         if booking.customer is not None:

@@ -62,6 +62,8 @@ async def edit(s: Services, actor: Actor, form: EditForm) -> EditOutcome:
                 return Failed(error)
         if renoted:
             await s.store.set_note(number, form.notes, by=actor.user_id, at=s.clock.now())
+            # No webhook comes for notes (Bookeo does not hold them): the relay is told.
+            await s.store.relay.notes_changed(number, at=s.clock.now())
         audit.detail = summary
     return Edited(audit.detail, number, await reread(s, number), form.notes)
 

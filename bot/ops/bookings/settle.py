@@ -142,6 +142,7 @@ async def _record(
 async def _made(s: Services, claim: CreateClaim, form_key: str, number: str, tell: Tell) -> None:
     if claim.notes:
         await s.store.set_note(number, claim.notes, by=claim.user_id, at=s.clock.now())
+        await s.store.relay.notes_changed(number, at=s.clock.now())  # its cards show none yet
     await _record(s, claim, form_key, outcome="ok", number=number, detail=claim.summary)
     await tell(
         claim.user_id,
